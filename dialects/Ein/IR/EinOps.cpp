@@ -1,0 +1,1145 @@
+//===- EinOps.cpp - ein dialect operations ----------------------*- C++ -*-===//
+//
+// Part of Cascade. The printed form of the ein dialect reads like the
+// formulas of the cascades: ranks by name, accesses affine in the ranks,
+// the reduction as an assignment operator.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Ein/IR/EinOps.h"
+
+#include "mlir/IR/AffineExpr.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+using namespace mlir;
+using namespace cascade::ein;
+
+#include "dialects/Ein/IR/EinDialect.cpp.inc"
+#include "dialects/Ein/IR/EinEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/Ein/IR/EinAttrs.cpp.inc"
+
+#define GET_OP_CLASSES
+#include "dialects/Ein/IR/EinOps.cpp.inc"
+
+void EinDialect::initialize() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialects/Ein/IR/EinAttrs.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "dialects/Ein/IR/EinOps.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+double cascade::ein::reductionIdentity(ReductionKind kind) {
+  switch (kind) {
+  case ReductionKind::None:
+  case ReductionKind::Add:
+    return 0.0;
+  case ReductionKind::Mul:
+    return 1.0;
+  case ReductionKind::Max:
+    return -std::numeric_limits<double>::infinity();
+  case ReductionKind::Min:
+    return std::numeric_limits<double>::infinity();
+  }
+  return 0.0;
+}
+
+Value cascade::ein::buildReductionCombine(OpBuilder &b, Location loc,
+                                          ReductionKind kind, Value acc,
+                                          Value value) {
+  switch (kind) {
+  case ReductionKind::None:
+    return value;
+  case ReductionKind::Add:
+    return arith::AddFOp::create(b, loc, acc, value);
+  case ReductionKind::Mul:
+    return arith::MulFOp::create(b, loc, acc, value);
+  case ReductionKind::Max:
+    return arith::MaximumFOp::create(b, loc, acc, value);
+  case ReductionKind::Min:
+    return arith::MinimumFOp::create(b, loc, acc, value);
+  }
+  return value;
+}
+
+StringRef cascade::ein::reductionOperator(ReductionKind kind) {
+  switch (kind) {
+  case ReductionKind::None:
+    return "=";
+  case ReductionKind::Add:
+    return "+=";
+  case ReductionKind::Mul:
+    return "*=";
+  case ReductionKind::Max:
+    return "max=";
+  case ReductionKind::Min:
+    return "min=";
+  }
+  return "=";
+}
+
+//===----------------------------------------------------------------------===//
+// Rank expressions: printing
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// One additive term `coeff * atom` of a flattened expression; `atom` is
+/// empty for the constant term.
+struct Term {
+  int64_t coeff;
+  AffineExpr atom;
+};
+} // namespace
+
+static void collectTerms(AffineExpr e, int64_t scale,
+                         SmallVectorImpl<Term> &terms) {
+  if (auto bin = dyn_cast<AffineBinaryOpExpr>(e)) {
+    if (e.getKind() == AffineExprKind::Add) {
+      collectTerms(bin.getLHS(), scale, terms);
+      collectTerms(bin.getRHS(), scale, terms);
+      return;
+    }
+    if (e.getKind() == AffineExprKind::Mul) {
+      if (auto c = dyn_cast<AffineConstantExpr>(bin.getRHS())) {
+        collectTerms(bin.getLHS(), scale * c.getValue(), terms);
+        return;
+      }
+      if (auto c = dyn_cast<AffineConstantExpr>(bin.getLHS())) {
+        collectTerms(bin.getRHS(), scale * c.getValue(), terms);
+        return;
+      }
+    }
+  }
+  if (auto c = dyn_cast<AffineConstantExpr>(e)) {
+    terms.push_back({scale * c.getValue(), AffineExpr()});
+    return;
+  }
+  terms.push_back({scale, e});
+}
+
+static std::string printAtom(AffineExpr e, ArrayRef<StringRef> dims,
+                             ArrayRef<StringRef> syms, bool nested);
+
+/// Prints a sum of terms, all of whose coefficients are taken as given
+/// (negative ones print as subtraction).
+static std::string printTerms(ArrayRef<Term> terms, ArrayRef<StringRef> dims,
+                              ArrayRef<StringRef> syms) {
+  std::string out;
+  int64_t constant = 0;
+  for (const Term &t : terms) {
+    if (!t.atom) {
+      constant += t.coeff;
+      continue;
+    }
+    if (t.coeff == 0)
+      continue;
+    int64_t mag = t.coeff < 0 ? -t.coeff : t.coeff;
+    std::string atom = printAtom(t.atom, dims, syms, /*nested=*/mag != 1);
+    if (mag != 1)
+      atom += " * " + std::to_string(mag);
+    if (out.empty())
+      out = (t.coeff < 0 ? "-" : "") + atom;
+    else
+      out += (t.coeff < 0 ? " - " : " + ") + atom;
+  }
+  if (out.empty())
+    return std::to_string(constant);
+  if (constant > 0)
+    out += " + " + std::to_string(constant);
+  else if (constant < 0)
+    out += " - " + std::to_string(-constant);
+  return out;
+}
+
+static std::string printAtom(AffineExpr e, ArrayRef<StringRef> dims,
+                             ArrayRef<StringRef> syms, bool nested) {
+  if (auto d = dyn_cast<AffineDimExpr>(e))
+    return d.getPosition() < dims.size() ? dims[d.getPosition()].str()
+                                         : "d" + std::to_string(d.getPosition());
+  if (auto s = dyn_cast<AffineSymbolExpr>(e))
+    return "|" +
+           (s.getPosition() < syms.size() ? syms[s.getPosition()].str()
+                                          : "s" + std::to_string(s.getPosition())) +
+           "|";
+  if (auto c = dyn_cast<AffineConstantExpr>(e))
+    return std::to_string(c.getValue());
+  auto bin = cast<AffineBinaryOpExpr>(e);
+  const char *op = nullptr;
+  switch (e.getKind()) {
+  case AffineExprKind::FloorDiv:
+    op = " floordiv ";
+    break;
+  case AffineExprKind::CeilDiv:
+    op = " ceildiv ";
+    break;
+  case AffineExprKind::Mod:
+    op = " mod ";
+    break;
+  default:
+    break;
+  }
+  std::string text;
+  if (op) {
+    text = printAtom(bin.getLHS(), dims, syms, /*nested=*/true) + op +
+           printAtom(bin.getRHS(), dims, syms, /*nested=*/true);
+  } else {
+    SmallVector<Term> terms;
+    collectTerms(e, 1, terms);
+    if (terms.size() == 1 && terms[0].atom && terms[0].atom != e) {
+      text = printTerms(terms, dims, syms);
+    } else if (terms.size() == 1 && terms[0].atom == e) {
+      // A product of two non-constant expressions (not affine in general).
+      text = printAtom(bin.getLHS(), dims, syms, true) + " * " +
+             printAtom(bin.getRHS(), dims, syms, true);
+    } else {
+      text = printTerms(terms, dims, syms);
+    }
+  }
+  return nested ? "(" + text + ")" : text;
+}
+
+std::string cascade::ein::printRankExpr(AffineExpr expr,
+                                        ArrayRef<StringRef> dimNames,
+                                        ArrayRef<StringRef> symNames) {
+  SmallVector<Term> terms;
+  collectTerms(expr, 1, terms);
+  return printTerms(terms, dimNames, symNames);
+}
+
+std::string cascade::ein::printRankConstraint(AffineExpr expr, bool isEq,
+                                              ArrayRef<StringRef> dims,
+                                              ArrayRef<StringRef> syms) {
+  // expr >= 0 (or == 0): move the negative terms to the left-hand side so
+  // that `p - m >= 0` prints as `m <= p`.
+  SmallVector<Term> terms, lhs, rhs;
+  collectTerms(expr, 1, terms);
+  int64_t constant = 0;
+  for (const Term &t : terms) {
+    if (!t.atom)
+      constant += t.coeff;
+    else if (t.coeff < 0)
+      lhs.push_back({-t.coeff, t.atom});
+    else if (t.coeff > 0)
+      rhs.push_back(t);
+  }
+  const char *rel = isEq ? " == " : " <= ";
+  // lhs <= rhs + constant. A constant of -1 reads better as `<`.
+  if (!isEq && constant == -1) {
+    rel = " < ";
+    constant = 0;
+  }
+  if (constant > 0)
+    rhs.push_back({constant, AffineExpr()});
+  else if (constant < 0)
+    lhs.push_back({-constant, AffineExpr()});
+  return printTerms(lhs, dims, syms) + rel + printTerms(rhs, dims, syms);
+}
+
+std::string cascade::ein::printAccess(EinsumOp op, AffineMap map) {
+  SmallVector<StringRef> dims, syms;
+  for (unsigned i = 0, e = op.getNumRanks(); i < e; ++i)
+    dims.push_back(op.getRankName(i));
+  for (Attribute a : op.getSymbols())
+    syms.push_back(cast<StringAttr>(a).getValue());
+  std::string out = "[";
+  for (unsigned i = 0; i < map.getNumResults(); ++i) {
+    if (i)
+      out += ", ";
+    out += printRankExpr(map.getResult(i), dims, syms);
+  }
+  return out + "]";
+}
+
+//===----------------------------------------------------------------------===//
+// Rank expressions: parsing
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Parses affine expressions over named ranks. Dims are the einsum's
+/// iteration ranks; a name not seen yet becomes a new dim when `allowNew` is
+/// set (the reduced ranks of an einsum are discovered this way). `|r|`
+/// names the extent of cascade rank `r` and becomes a symbol.
+struct RankExprParser {
+  OpAsmParser &parser;
+  SmallVector<std::string> &dims;
+  SmallVector<std::string> &syms;
+  bool allowNew = true;
+
+  ParseResult parseExpr(AffineExpr &result) {
+    bool negate = succeeded(parser.parseOptionalMinus());
+    AffineExpr lhs;
+    if (parseTerm(lhs))
+      return failure();
+    if (negate)
+      lhs = -lhs;
+    while (true) {
+      if (succeeded(parser.parseOptionalPlus())) {
+        AffineExpr rhs;
+        if (parseTerm(rhs))
+          return failure();
+        lhs = lhs + rhs;
+      } else if (succeeded(parser.parseOptionalMinus())) {
+        AffineExpr rhs;
+        if (parseTerm(rhs))
+          return failure();
+        lhs = lhs - rhs;
+      } else {
+        break;
+      }
+    }
+    result = lhs;
+    return success();
+  }
+
+  ParseResult parseTerm(AffineExpr &result) {
+    AffineExpr lhs;
+    if (parseFactor(lhs))
+      return failure();
+    while (true) {
+      AffineExpr rhs;
+      if (succeeded(parser.parseOptionalStar())) {
+        if (parseFactor(rhs))
+          return failure();
+        lhs = lhs * rhs;
+      } else if (succeeded(parser.parseOptionalKeyword("floordiv"))) {
+        if (parseFactor(rhs))
+          return failure();
+        lhs = lhs.floorDiv(rhs);
+      } else if (succeeded(parser.parseOptionalKeyword("ceildiv"))) {
+        if (parseFactor(rhs))
+          return failure();
+        lhs = lhs.ceilDiv(rhs);
+      } else if (succeeded(parser.parseOptionalKeyword("mod"))) {
+        if (parseFactor(rhs))
+          return failure();
+        lhs = lhs % rhs;
+      } else {
+        break;
+      }
+    }
+    result = lhs;
+    return success();
+  }
+
+  ParseResult parseFactor(AffineExpr &result) {
+    MLIRContext *ctx = parser.getContext();
+    int64_t value;
+    OptionalParseResult intResult = parser.parseOptionalInteger(value);
+    if (intResult.has_value()) {
+      if (failed(*intResult))
+        return failure();
+      result = getAffineConstantExpr(value, ctx);
+      return success();
+    }
+    if (succeeded(parser.parseOptionalLParen())) {
+      if (parseExpr(result) || parser.parseRParen())
+        return failure();
+      return success();
+    }
+    if (succeeded(parser.parseOptionalVerticalBar())) {
+      std::string name;
+      if (parser.parseKeywordOrString(&name) || parser.parseVerticalBar())
+        return failure();
+      result = getAffineSymbolExpr(indexOf(syms, name, /*allowNew=*/true), ctx);
+      return success();
+    }
+    SMLoc loc = parser.getCurrentLocation();
+    std::string name;
+    if (parser.parseKeywordOrString(&name))
+      return parser.emitError(loc, "expected a rank name, an integer, `|rank|` "
+                                   "or a parenthesized expression");
+    int64_t idx = indexOf(dims, name, allowNew);
+    if (idx < 0)
+      return parser.emitError(loc, "unknown rank '") << name << "'";
+    result = getAffineDimExpr(idx, ctx);
+    return success();
+  }
+
+  static int64_t indexOf(SmallVectorImpl<std::string> &names, StringRef name,
+                         bool allowNew) {
+    for (auto [i, n] : llvm::enumerate(names))
+      if (n == name)
+        return i;
+    if (!allowNew)
+      return -1;
+    names.push_back(name.str());
+    return names.size() - 1;
+  }
+
+  /// `[e, e, ...]`
+  ParseResult parseAccess(SmallVectorImpl<AffineExpr> &exprs) {
+    return parser.parseCommaSeparatedList(
+        OpAsmParser::Delimiter::Square, [&]() -> ParseResult {
+          AffineExpr e;
+          if (parseExpr(e))
+            return failure();
+          exprs.push_back(e);
+          return success();
+        });
+  }
+};
+} // namespace
+
+/// Parses a float that may be written `inf`, `-inf` or `nan`.
+static ParseResult parseExtendedFloat(OpAsmParser &parser, double &value) {
+  bool negate = succeeded(parser.parseOptionalMinus());
+  if (succeeded(parser.parseOptionalKeyword("inf")))
+    value = std::numeric_limits<double>::infinity();
+  else if (succeeded(parser.parseOptionalKeyword("nan")))
+    value = std::numeric_limits<double>::quiet_NaN();
+  else if (parser.parseFloat(value))
+    return failure();
+  if (negate)
+    value = -value;
+  return success();
+}
+
+static void printExtendedFloat(OpAsmPrinter &p, double value) {
+  if (std::isinf(value)) {
+    p << (value < 0 ? "-inf" : "inf");
+    return;
+  }
+  if (std::isnan(value)) {
+    p << "nan";
+    return;
+  }
+  std::ostringstream os;
+  os.precision(17);
+  os << value;
+  std::string s = os.str();
+  p << s;
+}
+
+//===----------------------------------------------------------------------===//
+// CascadeOp
+//===----------------------------------------------------------------------===//
+
+RegionKind CascadeOp::getRegionKind(unsigned index) { return RegionKind::Graph; }
+
+void CascadeOp::getAsmBlockArgumentNames(Region &region,
+                                         OpAsmSetValueNameFn setNameFn) {
+  ArrayAttr names = getInputNames();
+  for (auto [i, arg] : llvm::enumerate(region.getArguments()))
+    if (i < names.size())
+      setNameFn(arg, cast<StringAttr>(names[i]).getValue());
+}
+
+RankAttr CascadeOp::lookupRank(StringRef name) {
+  for (Attribute a : getRanks())
+    if (auto r = dyn_cast<RankAttr>(a); r && r.getName().getValue() == name)
+      return r;
+  return {};
+}
+
+int64_t CascadeOp::rankIndex(StringRef name) {
+  for (auto [i, a] : llvm::enumerate(getRanks()))
+    if (cast<RankAttr>(a).getName().getValue() == name)
+      return i;
+  return -1;
+}
+
+int64_t CascadeOp::staticExtent(StringRef name) {
+  RankAttr r = lookupRank(name);
+  return r ? r.getExtent() : ShapedType::kDynamic;
+}
+
+std::string CascadeOp::uniqueRankName(StringRef base) {
+  if (!lookupRank(base))
+    return base.str();
+  for (int i = 0;; ++i) {
+    std::string n = (base + "_" + Twine(i)).str();
+    if (!lookupRank(n))
+      return n;
+  }
+}
+
+std::string CascadeOp::uniqueTensorName(StringRef base) {
+  llvm::StringSet<> used;
+  for (Attribute a : getInputNames())
+    used.insert(cast<StringAttr>(a).getValue());
+  for (auto e : getBodyBlock().getOps<EinsumOp>())
+    used.insert(e.getName());
+  if (!used.contains(base))
+    return base.str();
+  for (int i = 1;; ++i) {
+    std::string n = (base + Twine(i)).str();
+    if (!used.contains(n))
+      return n;
+  }
+}
+
+ParseResult CascadeOp::parse(OpAsmParser &parser, OperationState &result) {
+  MLIRContext *ctx = parser.getContext();
+  std::string name;
+  if (parser.parseString(&name))
+    return failure();
+  result.addAttribute("name", StringAttr::get(ctx, name));
+
+  // ranks [b: 2, p: dim(0, 2), m1: m floordiv 64, m0: m mod 64]
+  SmallVector<Attribute> ranks;
+  auto findRank = [&](StringRef n) -> RankAttr {
+    for (Attribute a : ranks)
+      if (cast<RankAttr>(a).getName().getValue() == n)
+        return cast<RankAttr>(a);
+    return {};
+  };
+  if (parser.parseKeyword("ranks") ||
+      parser.parseCommaSeparatedList(
+          OpAsmParser::Delimiter::Square, [&]() -> ParseResult {
+            SMLoc loc = parser.getCurrentLocation();
+            std::string rank;
+            if (parser.parseKeywordOrString(&rank) || parser.parseColon())
+              return failure();
+            if (findRank(rank))
+              return parser.emitError(loc, "rank '") << rank << "' declared twice";
+            StringAttr rankName = StringAttr::get(ctx, rank);
+            StringAttr none = StringAttr::get(ctx, "");
+            int64_t extent;
+            OptionalParseResult ir = parser.parseOptionalInteger(extent);
+            if (ir.has_value()) {
+              if (failed(*ir))
+                return failure();
+              if (extent < 0)
+                return parser.emitError(loc, "rank '")
+                       << rank << "' has a negative extent " << extent;
+              ranks.push_back(
+                  RankAttr::get(ctx, rankName, extent, -1, -1, none, 0, 0));
+              return success();
+            }
+            if (succeeded(parser.parseOptionalKeyword("dim"))) {
+              int64_t operand, dim;
+              if (parser.parseLParen() || parser.parseInteger(operand) ||
+                  parser.parseComma() || parser.parseInteger(dim) ||
+                  parser.parseRParen())
+                return failure();
+              ranks.push_back(RankAttr::get(ctx, rankName, ShapedType::kDynamic,
+                                            operand, dim, none, 0, 0));
+              return success();
+            }
+            std::string parent;
+            SMLoc parentLoc = parser.getCurrentLocation();
+            if (parser.parseKeywordOrString(&parent))
+              return failure();
+            RankAttr p = findRank(parent);
+            if (!p)
+              return parser.emitError(parentLoc, "rank '")
+                     << rank << "' is a part of '" << parent
+                     << "', which is not declared before it";
+            bool outer;
+            if (succeeded(parser.parseOptionalKeyword("floordiv")))
+              outer = true;
+            else if (parser.parseKeyword("mod", "or `floordiv` after the parent rank"))
+              return failure();
+            else
+              outer = false;
+            int64_t tile;
+            SMLoc tileLoc = parser.getCurrentLocation();
+            if (parser.parseInteger(tile))
+              return failure();
+            if (tile <= 0)
+              return parser.emitError(tileLoc, "tile size must be positive, found ")
+                     << tile;
+            int64_t ext = tile;
+            if (outer)
+              ext = p.isStatic() ? (p.getExtent() + tile - 1) / tile
+                                 : ShapedType::kDynamic;
+            ranks.push_back(RankAttr::get(ctx, rankName, ext, -1, -1,
+                                          p.getName(), tile, outer ? 1 : 0));
+            return success();
+          }))
+    return failure();
+  result.addAttribute("ranks", ArrayAttr::get(ctx, ranks));
+
+  // ins(%Q = %q : type, ...)
+  SmallVector<OpAsmParser::Argument> args;
+  SmallVector<OpAsmParser::UnresolvedOperand> operands;
+  SmallVector<Type> types;
+  SmallVector<Attribute> inputNames;
+  if (parser.parseKeyword("ins") ||
+      parser.parseCommaSeparatedList(
+          OpAsmParser::Delimiter::Paren, [&]() -> ParseResult {
+            OpAsmParser::Argument arg;
+            OpAsmParser::UnresolvedOperand operand;
+            if (parser.parseArgument(arg) || parser.parseEqual() ||
+                parser.parseOperand(operand) ||
+                parser.parseColonType(arg.type))
+              return failure();
+            args.push_back(arg);
+            operands.push_back(operand);
+            types.push_back(arg.type);
+            inputNames.push_back(
+                StringAttr::get(ctx, arg.ssaName.name.drop_front()));
+            return success();
+          }))
+    return failure();
+  result.addAttribute("input_names", ArrayAttr::get(ctx, inputNames));
+  if (parser.resolveOperands(operands, types, parser.getCurrentLocation(),
+                             result.operands))
+    return failure();
+  if (parser.parseOptionalArrowTypeList(result.types))
+    return failure();
+  if (parser.parseOptionalAttrDictWithKeyword(result.attributes))
+    return failure();
+  Region *body = result.addRegion();
+  if (parser.parseRegion(*body, args))
+    return failure();
+  CascadeOp::ensureTerminator(*body, parser.getBuilder(), result.location);
+  return success();
+}
+
+void CascadeOp::print(OpAsmPrinter &p) {
+  p << " ";
+  p.printString(getName());
+  p << " ranks [";
+  llvm::interleaveComma(getRanks(), p, [&](Attribute a) {
+    auto r = cast<RankAttr>(a);
+    p << r.getName().getValue() << ": ";
+    if (r.isPartition())
+      p << r.getParent().getValue() << (r.isOuterPart() ? " floordiv " : " mod ")
+        << r.getTile();
+    else if (r.isBound())
+      p << "dim(" << r.getOperand() << ", " << r.getDim() << ")";
+    else
+      p << r.getExtent();
+  });
+  p << "]";
+  p.increaseIndent();
+  p.printNewline();
+  p << "ins(";
+  llvm::interleaveComma(llvm::zip(getBodyBlock().getArguments(), getInputs()),
+                        p, [&](auto pair) {
+                          p << std::get<0>(pair) << " = " << std::get<1>(pair)
+                            << " : " << std::get<1>(pair).getType();
+                        });
+  p << ")";
+  p.printOptionalArrowTypeList(getResultTypes());
+  p.decreaseIndent();
+  p.printOptionalAttrDictWithKeyword((*this)->getAttrs(),
+                                     {"name", "ranks", "input_names"});
+  p << " ";
+  p.printRegion(getBody(), /*printEntryBlockArgs=*/false,
+                /*printBlockTerminators=*/true);
+}
+
+/// Same-iteration dependences: an einsum depends on the producers of its
+/// operands, except on itself (a recurrence reads its own previous value).
+static LogicalResult verifyAcyclic(CascadeOp op) {
+  DenseMap<Operation *, int> state; // 1 visiting, 2 done
+  std::function<LogicalResult(EinsumOp)> visit = [&](EinsumOp e) -> LogicalResult {
+    int &s = state[e];
+    if (s == 2)
+      return success();
+    if (s == 1)
+      return e.emitOpError() << "'" << e.getName()
+                             << "' is part of a cycle of einsums; only a "
+                                "recurrence may use its own result";
+    s = 1;
+    for (Value v : e.getInputs())
+      if (auto def = v.getDefiningOp<EinsumOp>(); def && def != e)
+        if (failed(visit(def)))
+          return failure();
+    state[e] = 2;
+    return success();
+  };
+  for (auto e : op.getBodyBlock().getOps<EinsumOp>())
+    if (failed(visit(e)))
+      return failure();
+  return success();
+}
+
+LogicalResult CascadeOp::verifyRegions() {
+  // The rank table.
+  llvm::StringSet<> seen;
+  for (Attribute a : getRanks()) {
+    auto r = dyn_cast<RankAttr>(a);
+    if (!r)
+      return emitOpError() << "rank table entries must be #ein.rank, found " << a;
+    StringRef n = r.getName().getValue();
+    if (!seen.insert(n).second)
+      return emitOpError() << "rank '" << n << "' declared twice";
+    if (r.isPartition() && !lookupRank(r.getParent().getValue()))
+      return emitOpError() << "rank '" << n << "' is a part of undeclared rank '"
+                           << r.getParent().getValue() << "'";
+    if (r.isBound()) {
+      if (r.getOperand() >= (int64_t)getInputs().size())
+        return emitOpError() << "rank '" << n << "' is bound to input "
+                             << r.getOperand() << " but the cascade has "
+                             << getInputs().size() << " inputs";
+      auto t = cast<RankedTensorType>(getInputs()[r.getOperand()].getType());
+      if (r.getDim() < 0 || r.getDim() >= t.getRank())
+        return emitOpError() << "rank '" << n << "' is bound to dimension "
+                             << r.getDim() << " of input " << r.getOperand()
+                             << ", which has rank " << t.getRank();
+    }
+  }
+
+  Block &block = getBodyBlock();
+  if (block.getNumArguments() != getInputs().size())
+    return emitOpError() << "expected " << getInputs().size()
+                         << " region arguments, found " << block.getNumArguments();
+  for (auto [arg, in] : llvm::zip(block.getArguments(), getInputs()))
+    if (arg.getType() != in.getType())
+      return emitOpError() << "region argument type " << arg.getType()
+                           << " differs from input type " << in.getType();
+  if (getInputNames().size() != getInputs().size())
+    return emitOpError() << "expected " << getInputs().size()
+                         << " input names, found " << getInputNames().size();
+
+  auto yield = cast<YieldOp>(block.getTerminator());
+  if (yield.getValues().size() != getNumResults())
+    return emitOpError() << "yields " << yield.getValues().size()
+                         << " values but has " << getNumResults() << " results";
+  for (auto [v, t] : llvm::zip(yield.getValues(), getResultTypes()))
+    if (v.getType() != t)
+      return emitOpError() << "yields " << v.getType() << " for a result of type "
+                           << t;
+
+  // Each einsum: its ranks exist here, its result shape matches the extents.
+  for (Operation &nested : block.without_terminator()) {
+    auto e = dyn_cast<EinsumOp>(nested);
+    if (!e)
+      return nested.emitOpError() << "is not allowed in an ein.cascade body; "
+                                     "only ein.einsum and ein.yield are";
+    for (unsigned i = 0; i < e.getNumRanks(); ++i)
+      if (!lookupRank(e.getRankName(i)))
+        return e.emitOpError() << "uses rank '" << e.getRankName(i)
+                               << "', which the cascade does not declare";
+    for (Attribute s : e.getSymbols())
+      if (!lookupRank(cast<StringAttr>(s).getValue()))
+        return e.emitOpError() << "uses the extent of rank '"
+                               << cast<StringAttr>(s).getValue()
+                               << "', which the cascade does not declare";
+    auto type = cast<RankedTensorType>(e.getType());
+    int64_t rec = e.getRecurrencePosition();
+    for (unsigned i = 0; i < type.getRank(); ++i) {
+      StringRef rank = e.getRankName(e.getOutputDim(i));
+      int64_t ext = staticExtent(rank);
+      if (ext == ShapedType::kDynamic || type.isDynamicDim(i))
+        continue;
+      if ((int64_t)i == rec)
+        ++ext;
+      if (type.getDimSize(i) != ext)
+        return e.emitOpError()
+               << "'" << e.getName() << "' dimension " << i << " (rank '"
+               << rank << "'" << ((int64_t)i == rec ? " + 1" : "")
+               << ") must have extent " << ext << ", found "
+               << type.getDimSize(i);
+    }
+  }
+  return verifyAcyclic(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// EinsumOp
+//===----------------------------------------------------------------------===//
+
+void EinsumOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
+  setNameFn(getResult(), getName());
+}
+
+int64_t EinsumOp::rankIndex(StringRef name) {
+  for (unsigned i = 0; i < getNumRanks(); ++i)
+    if (getRankName(i) == name)
+      return i;
+  return -1;
+}
+
+/// Decomposes an output expression into (dim, offset): `d` or `d + 1`.
+static bool matchOutputExpr(AffineExpr e, unsigned &dim, int64_t &offset) {
+  if (auto d = dyn_cast<AffineDimExpr>(e)) {
+    dim = d.getPosition();
+    offset = 0;
+    return true;
+  }
+  if (e.getKind() != AffineExprKind::Add)
+    return false;
+  auto bin = cast<AffineBinaryOpExpr>(e);
+  auto d = dyn_cast<AffineDimExpr>(bin.getLHS());
+  auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
+  if (!d || !c)
+    return false;
+  dim = d.getPosition();
+  offset = c.getValue();
+  return true;
+}
+
+unsigned EinsumOp::getOutputDim(unsigned i) {
+  unsigned dim = 0;
+  int64_t offset;
+  (void)matchOutputExpr(getOutputMap().getResult(i), dim, offset);
+  return dim;
+}
+
+int64_t EinsumOp::getRecurrencePosition() {
+  AffineMap out = getOutputMap();
+  for (unsigned i = 0; i < out.getNumResults(); ++i) {
+    unsigned dim;
+    int64_t offset;
+    if (matchOutputExpr(out.getResult(i), dim, offset) && offset == 1)
+      return i;
+  }
+  return -1;
+}
+
+int64_t EinsumOp::getIterativeDim() {
+  int64_t pos = getRecurrencePosition();
+  return pos < 0 ? -1 : (int64_t)getOutputDim(pos);
+}
+
+SmallVector<unsigned> EinsumOp::getReducedDims() {
+  SmallVector<unsigned> dims;
+  for (unsigned d = 0; d < getNumRanks(); ++d)
+    if (isReducedDim(d))
+      dims.push_back(d);
+  return dims;
+}
+
+bool EinsumOp::isReducedDim(unsigned d) {
+  AffineMap out = getOutputMap();
+  for (unsigned i = 0; i < out.getNumResults(); ++i)
+    if (getOutputDim(i) == d)
+      return false;
+  return true;
+}
+
+double EinsumOp::getEffectiveFill() {
+  if (getReduction() != ReductionKind::None)
+    return reductionIdentity(getReduction());
+  if (std::optional<APFloat> f = getFill())
+    return f->convertToDouble();
+  return 0.0;
+}
+
+ParseResult EinsumOp::parse(OpAsmParser &parser, OperationState &result) {
+  MLIRContext *ctx = parser.getContext();
+  Builder &b = parser.getBuilder();
+  std::string name;
+  if (parser.parseKeywordOrString(&name))
+    return failure();
+  result.addAttribute("name", StringAttr::get(ctx, name));
+
+  SmallVector<std::string> dims, syms;
+  RankExprParser exprs{parser, dims, syms};
+
+  SmallVector<AffineExpr> outExprs;
+  SMLoc outLoc = parser.getCurrentLocation();
+  if (exprs.parseAccess(outExprs))
+    return failure();
+  for (AffineExpr e : outExprs) {
+    unsigned d;
+    int64_t off;
+    if (!matchOutputExpr(e, d, off) || (off != 0 && off != 1))
+      return parser.emitError(outLoc, "an output access must list ranks, "
+                                      "optionally one `rank + 1`");
+  }
+  unsigned numOutputDims = dims.size();
+
+  ReductionKind kind = ReductionKind::None;
+  if (succeeded(parser.parseOptionalPlus()))
+    kind = ReductionKind::Add;
+  else if (succeeded(parser.parseOptionalStar()))
+    kind = ReductionKind::Mul;
+  else if (succeeded(parser.parseOptionalKeyword("max")))
+    kind = ReductionKind::Max;
+  else if (succeeded(parser.parseOptionalKeyword("min")))
+    kind = ReductionKind::Min;
+  if (parser.parseEqual())
+    return failure();
+  result.addAttribute("reduction", ReductionKindAttr::get(ctx, kind));
+
+  SmallVector<OpAsmParser::UnresolvedOperand> operands;
+  SmallVector<SmallVector<AffineExpr>> inExprs;
+  if (parser.parseCommaSeparatedList(
+          OpAsmParser::Delimiter::Paren, [&]() -> ParseResult {
+            OpAsmParser::UnresolvedOperand operand;
+            if (parser.parseOperand(operand))
+              return failure();
+            operands.push_back(operand);
+            inExprs.emplace_back();
+            return exprs.parseAccess(inExprs.back());
+          }))
+    return failure();
+  (void)numOutputDims;
+
+  if (succeeded(parser.parseOptionalKeyword("where"))) {
+    SmallVector<AffineExpr> constraints;
+    SmallVector<bool> eqFlags;
+    exprs.allowNew = false;
+    if (parser.parseCommaSeparatedList(
+            OpAsmParser::Delimiter::Paren, [&]() -> ParseResult {
+              AffineExpr lhs, rhs;
+              if (exprs.parseExpr(lhs))
+                return failure();
+              SMLoc relLoc = parser.getCurrentLocation();
+              enum { LE, LT, GE, GT, EQ } rel;
+              if (succeeded(parser.parseOptionalLess()))
+                rel = succeeded(parser.parseOptionalEqual()) ? LE : LT;
+              else if (succeeded(parser.parseOptionalGreater()))
+                rel = succeeded(parser.parseOptionalEqual()) ? GE : GT;
+              else if (succeeded(parser.parseOptionalEqual()) &&
+                       succeeded(parser.parseOptionalEqual()))
+                rel = EQ;
+              else
+                return parser.emitError(relLoc,
+                                        "expected one of <=, <, >=, >, ==");
+              if (exprs.parseExpr(rhs))
+                return failure();
+              switch (rel) {
+              case LE: constraints.push_back(rhs - lhs); break;
+              case LT: constraints.push_back(rhs - lhs - 1); break;
+              case GE: constraints.push_back(lhs - rhs); break;
+              case GT: constraints.push_back(lhs - rhs - 1); break;
+              case EQ: constraints.push_back(lhs - rhs); break;
+              }
+              eqFlags.push_back(rel == EQ);
+              return success();
+            }))
+      return failure();
+    result.addAttribute("condition",
+                        IntegerSetAttr::get(IntegerSet::get(
+                            dims.size(), syms.size(), constraints, eqFlags)));
+  }
+  auto parseOptionalFloatAttr = [&](StringRef keyword) -> ParseResult {
+    if (failed(parser.parseOptionalKeyword(keyword)))
+      return success();
+    double v;
+    if (parser.parseLParen() || parseExtendedFloat(parser, v) ||
+        parser.parseRParen())
+      return failure();
+    result.addAttribute(keyword, b.getF64FloatAttr(v));
+    return success();
+  };
+  if (parseOptionalFloatAttr("init") || parseOptionalFloatAttr("fill"))
+    return failure();
+
+  if (parser.parseOptionalAttrDictWithKeyword(result.attributes))
+    return failure();
+  Region *map = result.addRegion();
+  if (parser.parseRegion(*map))
+    return failure();
+
+  FunctionType fnType;
+  SMLoc typeLoc = parser.getCurrentLocation();
+  if (parser.parseColonType(fnType))
+    return failure();
+  if (fnType.getNumResults() != 1)
+    return parser.emitError(typeLoc, "expected one result type");
+  if (parser.resolveOperands(operands, fnType.getInputs(), typeLoc,
+                             result.operands))
+    return failure();
+  result.addTypes(fnType.getResults());
+
+  // Attributes that need the full list of dims and symbols.
+  unsigned nd = dims.size(), ns = syms.size();
+  SmallVector<Attribute> rankNames, symNames, inMaps;
+  for (auto &d : dims)
+    rankNames.push_back(StringAttr::get(ctx, d));
+  for (auto &s : syms)
+    symNames.push_back(StringAttr::get(ctx, s));
+  for (auto &in : inExprs)
+    inMaps.push_back(AffineMapAttr::get(AffineMap::get(nd, ns, in, ctx)));
+  result.addAttribute("ranks", ArrayAttr::get(ctx, rankNames));
+  result.addAttribute("symbols", ArrayAttr::get(ctx, symNames));
+  result.addAttribute("output_map",
+                      AffineMapAttr::get(AffineMap::get(nd, ns, outExprs, ctx)));
+  result.addAttribute("input_maps", ArrayAttr::get(ctx, inMaps));
+  if (auto cond = result.attributes.get("condition")) {
+    // The condition was built before all dims were known; rebuild it with the
+    // final counts (its expressions only use known dims).
+    IntegerSet set = cast<IntegerSetAttr>(cond).getValue();
+    result.attributes.set(
+        "condition", IntegerSetAttr::get(IntegerSet::get(
+                         nd, ns, set.getConstraints(), set.getEqFlags())));
+  }
+  return success();
+}
+
+void EinsumOp::print(OpAsmPrinter &p) {
+  SmallVector<StringRef> dims, syms;
+  for (unsigned i = 0; i < getNumRanks(); ++i)
+    dims.push_back(getRankName(i));
+  for (Attribute a : getSymbols())
+    syms.push_back(cast<StringAttr>(a).getValue());
+  p << " " << getName() << printAccess(*this, getOutputMap()) << " "
+    << reductionOperator(getReduction()) << " (";
+  for (auto [i, v] : llvm::enumerate(getInputs())) {
+    if (i)
+      p << ", ";
+    p << v << printAccess(*this, getInputMap(i));
+  }
+  p << ")";
+  if (std::optional<IntegerSet> cond = getCondition()) {
+    p << " where (";
+    for (unsigned i = 0; i < cond->getNumConstraints(); ++i) {
+      if (i)
+        p << ", ";
+      p << printRankConstraint(cond->getConstraint(i), cond->isEq(i), dims, syms);
+    }
+    p << ")";
+  }
+  if (std::optional<APFloat> v = getInit()) {
+    p << " init(";
+    printExtendedFloat(p, v->convertToDouble());
+    p << ")";
+  }
+  if (std::optional<APFloat> v = getFill()) {
+    p << " fill(";
+    printExtendedFloat(p, v->convertToDouble());
+    p << ")";
+  }
+  p.printOptionalAttrDictWithKeyword((*this)->getAttrs(),
+                          {"name", "ranks", "symbols", "output_map", "input_maps",
+                           "reduction", "condition", "init", "fill"});
+  p << " ";
+  p.printRegion(getMap(), /*printEntryBlockArgs=*/true,
+                /*printBlockTerminators=*/true);
+  p << " : ";
+  Type resultType = getResult().getType();
+  p.printFunctionalType(getInputs().getTypes(), ArrayRef<Type>(resultType));
+}
+
+LogicalResult EinsumOp::verify() {
+  unsigned nd = getNumRanks(), ns = getSymbols().size();
+  llvm::StringSet<> seen;
+  for (unsigned i = 0; i < nd; ++i)
+    if (!seen.insert(getRankName(i)).second)
+      return emitOpError() << "rank '" << getRankName(i)
+                           << "' appears twice in the iteration space";
+
+  auto checkMap = [&](AffineMap m, StringRef what) -> LogicalResult {
+    if (m.getNumDims() != nd || m.getNumSymbols() != ns)
+      return emitOpError() << what << " must have " << nd << " dims and " << ns
+                           << " symbols, found " << m.getNumDims() << " and "
+                           << m.getNumSymbols();
+    return success();
+  };
+  AffineMap out = getOutputMap();
+  if (failed(checkMap(out, "the output map")))
+    return failure();
+  auto type = cast<RankedTensorType>(getType());
+  if (out.getNumResults() != type.getRank())
+    return emitOpError() << "'" << getName() << "' is accessed with "
+                         << out.getNumResults() << " ranks but its type "
+                         << type << " has rank " << type.getRank();
+  if (!isa<FloatType>(type.getElementType()))
+    return emitOpError() << "element type must be a float type, found "
+                         << type.getElementType();
+  llvm::SmallDenseSet<unsigned> outDims;
+  int numRecurrent = 0;
+  for (AffineExpr e : out.getResults()) {
+    unsigned d;
+    int64_t off;
+    if (!matchOutputExpr(e, d, off) || (off != 0 && off != 1))
+      return emitOpError() << "output access of '" << getName()
+                           << "' must list ranks, optionally one `rank + 1`";
+    if (!outDims.insert(d).second)
+      return emitOpError() << "output access of '" << getName()
+                           << "' names rank '" << getRankName(d) << "' twice";
+    numRecurrent += off;
+  }
+  if (numRecurrent > 1)
+    return emitOpError() << "a recurrence advances one iterative rank, '"
+                         << getName() << "' advances " << numRecurrent;
+
+  if (getInputMaps().size() != getInputs().size())
+    return emitOpError() << "has " << getInputs().size() << " operands but "
+                         << getInputMaps().size() << " access maps";
+  llvm::SmallDenseSet<unsigned> usedDims(outDims.begin(), outDims.end());
+  for (auto [i, v] : llvm::enumerate(getInputs())) {
+    AffineMap m = getInputMap(i);
+    if (failed(checkMap(m, "access map #" + std::to_string(i))))
+      return failure();
+    auto t = cast<RankedTensorType>(v.getType());
+    if (m.getNumResults() != t.getRank())
+      return emitOpError() << "operand #" << i << " of type " << t
+                           << " is accessed with " << m.getNumResults()
+                           << " indices, expected " << t.getRank();
+    for (unsigned d = 0; d < nd; ++d)
+      if (m.isFunctionOfDim(d))
+        usedDims.insert(d);
+  }
+  for (unsigned d = 0; d < nd; ++d)
+    if (!usedDims.contains(d))
+      return emitOpError() << "rank '" << getRankName(d)
+                           << "' is not used by any access";
+
+  SmallVector<unsigned> reduced = getReducedDims();
+  if (getReduction() == ReductionKind::None && !reduced.empty())
+    return emitOpError() << "'" << getName() << "' reads rank '"
+                         << getRankName(reduced.front())
+                         << "' that its output does not index: give a "
+                            "reduction (+=, *=, max=, min=)";
+  if (getReduction() != ReductionKind::None && reduced.empty())
+    return emitOpError() << "'" << getName() << "' has reduction `"
+                         << reductionOperator(getReduction())
+                         << "` but no rank to reduce";
+  if (std::optional<IntegerSet> c = getCondition())
+    if (c->getNumDims() != nd || c->getNumSymbols() != ns)
+      return emitOpError() << "condition must have " << nd << " dims and " << ns
+                           << " symbols";
+
+  // A recurrence reads its own previous value at `r` and needs `init`.
+  int64_t rec = getRecurrencePosition();
+  for (auto [i, v] : llvm::enumerate(getInputs())) {
+    if (v != getResult())
+      continue;
+    if (rec < 0)
+      return emitOpError() << "'" << getName()
+                           << "' uses its own result but is not a recurrence "
+                              "(no output access `rank + 1`)";
+    SmallVector<AffineExpr> expected(out.getResults());
+    expected[rec] = getAffineDimExpr(getOutputDim(rec), getContext());
+    if (getInputMap(i).getResults() != ArrayRef<AffineExpr>(expected))
+      return emitOpError() << "recurrence '" << getName()
+                           << "' must read its previous value at "
+                           << printAccess(*this, AffineMap::get(nd, ns, expected,
+                                                                getContext()))
+                           << ", found " << printAccess(*this, getInputMap(i));
+  }
+  if (rec >= 0 && !getInit())
+    return emitOpError() << "recurrence '" << getName()
+                         << "' needs init(...) for its value at "
+                         << getRankName(getOutputDim(rec)) << " = 0";
+
+  Block &block = getMapBlock();
+  if (block.getNumArguments() != getInputs().size())
+    return emitOpError() << "map region has " << block.getNumArguments()
+                         << " arguments, expected one per operand ("
+                         << getInputs().size() << ")";
+  for (auto [arg, v] : llvm::zip(block.getArguments(), getInputs())) {
+    Type elt = cast<RankedTensorType>(v.getType()).getElementType();
+    if (arg.getType() != elt)
+      return emitOpError() << "map region argument of type " << arg.getType()
+                           << " for an operand with element type " << elt;
+  }
+  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  if (!yield || yield.getValues().size() != 1 ||
+      yield.getValues()[0].getType() != type.getElementType())
+    return emitOpError() << "map region must yield one "
+                         << type.getElementType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// YieldOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult YieldOp::verify() { return success(); }
