@@ -7,7 +7,9 @@
 #include "cascade/Registration.h"
 
 #include "dialects/Attn/IR/AttnOps.h"
+#include "dialects/Attn/Transforms/Passes.h"
 #include "dialects/Ein/IR/EinOps.h"
+#include "dialects/Ein/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -24,4 +26,7 @@ void cascade::registerCascadeDependentDialects(mlir::DialectRegistry &registry) 
                   mlir::math::MathDialect, mlir::tensor::TensorDialect>();
 }
 
-void cascade::registerCascadePasses() {}
+void cascade::registerCascadePasses() {
+  attn::registerAttnPasses();
+  ein::registerEinPasses();
+}

@@ -10,6 +10,8 @@
 
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
@@ -1143,3 +1145,185 @@ LogicalResult EinsumOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult YieldOp::verify() { return success(); }
+
+//===----------------------------------------------------------------------===//
+// Building einsums
+//===----------------------------------------------------------------------===//
+
+AffineExpr EinsumSpec::dim(StringRef name) {
+  for (auto [i, r] : llvm::enumerate(ranks))
+    if (r == name)
+      return getAffineDimExpr(i, ctx);
+  ranks.push_back(name.str());
+  return getAffineDimExpr(ranks.size() - 1, ctx);
+}
+
+AffineExpr EinsumSpec::sym(StringRef name) {
+  for (auto [i, s] : llvm::enumerate(symbols))
+    if (s == name)
+      return getAffineSymbolExpr(i, ctx);
+  symbols.push_back(name.str());
+  return getAffineSymbolExpr(symbols.size() - 1, ctx);
+}
+
+void EinsumSpec::addConditionOf(EinsumOp op,
+                                ArrayRef<AffineExpr> dimReplacements) {
+  std::optional<IntegerSet> cond = op.getCondition();
+  if (!cond)
+    return;
+  SmallVector<AffineExpr> dims, syms;
+  for (unsigned i = 0; i < op.getNumRanks(); ++i)
+    dims.push_back(i < dimReplacements.size() && dimReplacements[i]
+                       ? dimReplacements[i]
+                       : dim(op.getRankName(i)));
+  for (Attribute s : op.getSymbols())
+    syms.push_back(sym(cast<StringAttr>(s).getValue()));
+  for (unsigned i = 0; i < cond->getNumConstraints(); ++i) {
+    AffineExpr c = cond->getConstraint(i).replaceDimsAndSymbols(dims, syms);
+    bool eq = cond->isEq(i);
+    bool dup = false;
+    for (auto [e, f] : llvm::zip(constraints, eqFlags))
+      dup |= (e == c && f == eq);
+    if (dup)
+      continue;
+    constraints.push_back(c);
+    eqFlags.push_back(eq);
+  }
+}
+
+int64_t cascade::ein::tensorExtent(CascadeOp cascade, StringRef rank) {
+  return cascade.staticExtent(rank);
+}
+
+EinsumOp cascade::ein::buildEinsum(
+    OpBuilder &b, Location loc, CascadeOp cascade, const EinsumSpec &spec,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  MLIRContext *ctx = b.getContext();
+  unsigned nd = spec.ranks.size(), ns = spec.symbols.size();
+  AffineMap out = AffineMap::get(nd, ns, spec.output, ctx);
+
+  // Result shape from the rank extents; `r + 1` has one more point.
+  SmallVector<int64_t> shape;
+  for (AffineExpr e : spec.output) {
+    unsigned d = 0;
+    int64_t off = 0;
+    (void)matchOutputExpr(e, d, off);
+    int64_t ext = cascade.staticExtent(spec.ranks[d]);
+    shape.push_back(ShapedType::isDynamic(ext) ? ext : ext + off);
+  }
+  auto resultType = RankedTensorType::get(shape, spec.elementType);
+
+  // A recurrence reads itself: stand in a placeholder until the op exists.
+  SmallVector<Value> inputs(spec.inputs.begin(), spec.inputs.end());
+  SmallVector<unsigned> selfOperands;
+  Operation *placeholder = nullptr;
+  for (auto [i, v] : llvm::enumerate(inputs)) {
+    if (v)
+      continue;
+    if (!placeholder)
+      placeholder = UnrealizedConversionCastOp::create(b, loc, resultType,
+                                                       ValueRange{});
+    v = placeholder->getResult(0);
+    selfOperands.push_back(i);
+  }
+
+  SmallVector<Attribute> rankNames, symNames, inMaps;
+  for (auto &r : spec.ranks)
+    rankNames.push_back(StringAttr::get(ctx, r));
+  for (auto &s : spec.symbols)
+    symNames.push_back(StringAttr::get(ctx, s));
+  for (auto &acc : spec.accesses)
+    inMaps.push_back(AffineMapAttr::get(AffineMap::get(nd, ns, acc, ctx)));
+
+  OperationState state(loc, EinsumOp::getOperationName());
+  state.addOperands(inputs);
+  state.addAttribute("name", StringAttr::get(ctx, spec.name));
+  state.addAttribute("ranks", ArrayAttr::get(ctx, rankNames));
+  state.addAttribute("symbols", ArrayAttr::get(ctx, symNames));
+  state.addAttribute("output_map", AffineMapAttr::get(out));
+  state.addAttribute("input_maps", ArrayAttr::get(ctx, inMaps));
+  state.addAttribute("reduction", ReductionKindAttr::get(ctx, spec.reduction));
+  if (!spec.constraints.empty())
+    state.addAttribute("condition",
+                       IntegerSetAttr::get(IntegerSet::get(
+                           nd, ns, spec.constraints, spec.eqFlags)));
+  if (spec.init)
+    state.addAttribute("init", b.getF64FloatAttr(*spec.init));
+  if (spec.fill)
+    state.addAttribute("fill", b.getF64FloatAttr(*spec.fill));
+  state.addTypes(resultType);
+  Region *region = state.addRegion();
+  Block *block = new Block();
+  region->push_back(block);
+  for (Value v : inputs)
+    block->addArgument(cast<RankedTensorType>(v.getType()).getElementType(), loc);
+  auto op = cast<EinsumOp>(b.create(state));
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(block);
+    Value r = body(b, loc, block->getArguments());
+    YieldOp::create(b, loc, ValueRange{r});
+  }
+  for (unsigned i : selfOperands)
+    op->setOperand(i, op.getResult());
+  if (placeholder)
+    placeholder->erase();
+  return op;
+}
+
+EinsumSpec cascade::ein::specFrom(EinsumOp op) {
+  EinsumSpec s(op.getContext());
+  s.name = op.getName().str();
+  for (unsigned i = 0; i < op.getNumRanks(); ++i)
+    s.ranks.push_back(op.getRankName(i).str());
+  for (Attribute a : op.getSymbols())
+    s.symbols.push_back(cast<StringAttr>(a).getValue().str());
+  s.output.assign(op.getOutputMap().getResults().begin(),
+                  op.getOutputMap().getResults().end());
+  for (auto [i, v] : llvm::enumerate(op.getInputs()))
+    s.addInput(v == op.getResult() ? Value() : v,
+               op.getInputMap(i).getResults());
+  s.reduction = op.getReduction();
+  if (std::optional<IntegerSet> c = op.getCondition()) {
+    s.constraints.assign(c->getConstraints().begin(), c->getConstraints().end());
+    s.eqFlags.assign(c->getEqFlags().begin(), c->getEqFlags().end());
+  }
+  if (std::optional<APFloat> v = op.getInit())
+    s.init = v->convertToDouble();
+  if (std::optional<APFloat> v = op.getFill())
+    s.fill = v->convertToDouble();
+  s.elementType = cast<RankedTensorType>(op.getType()).getElementType();
+  return s;
+}
+
+std::function<Value(OpBuilder &, Location, ValueRange)>
+cascade::ein::cloneMapOf(EinsumOp op) {
+  return [op](OpBuilder &b, Location, ValueRange args) mutable -> Value {
+    Block &block = op.getMapBlock();
+    IRMapping mapping;
+    mapping.map(block.getArguments(), args);
+    for (Operation &nested : block.without_terminator())
+      b.clone(nested, mapping);
+    return mapping.lookupOrDefault(
+        cast<YieldOp>(block.getTerminator()).getValues()[0]);
+  };
+}
+
+std::string cascade::ein::tensorName(Value v) {
+  if (auto e = v.getDefiningOp<EinsumOp>())
+    return e.getName().str();
+  if (auto arg = dyn_cast<BlockArgument>(v))
+    if (auto c = dyn_cast<CascadeOp>(arg.getOwner()->getParentOp()))
+      if (arg.getArgNumber() < c.getInputNames().size())
+        return cast<StringAttr>(c.getInputNames()[arg.getArgNumber()])
+            .getValue()
+            .str();
+  return "T";
+}
+
+void cascade::ein::sortByRankTable(CascadeOp cascade,
+                                   SmallVectorImpl<std::string> &names) {
+  llvm::stable_sort(names, [&](const std::string &a, const std::string &b) {
+    return cascade.rankIndex(a) < cascade.rankIndex(b);
+  });
+}

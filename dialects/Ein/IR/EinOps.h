@@ -57,6 +57,67 @@ mlir::Value buildReductionCombine(mlir::OpBuilder &b, mlir::Location loc,
 /// The assignment operator that prints a reduction kind (`+=`, `max=`...).
 llvm::StringRef reductionOperator(ReductionKind kind);
 
+/// Everything needed to build one einsum, with ranks by name; the passes
+/// describe the einsums they create with it.
+struct EinsumSpec {
+  std::string name;
+  /// The iteration space, output ranks first.
+  llvm::SmallVector<std::string> ranks;
+  /// Cascade ranks whose extents the accesses and condition use.
+  llvm::SmallVector<std::string> symbols;
+  llvm::SmallVector<mlir::AffineExpr> output;
+  /// A null value stands for the einsum's own result (a recurrence).
+  llvm::SmallVector<mlir::Value> inputs;
+  llvm::SmallVector<llvm::SmallVector<mlir::AffineExpr>> accesses;
+  ReductionKind reduction = ReductionKind::None;
+  llvm::SmallVector<mlir::AffineExpr> constraints;
+  llvm::SmallVector<bool> eqFlags;
+  std::optional<double> init, fill;
+  mlir::Type elementType;
+  mlir::MLIRContext *ctx;
+
+  explicit EinsumSpec(mlir::MLIRContext *ctx) : ctx(ctx) {}
+  /// The dim of rank `name`, added to the iteration space if new.
+  mlir::AffineExpr dim(llvm::StringRef name);
+  /// The extent of cascade rank `name`, as a symbol.
+  mlir::AffineExpr sym(llvm::StringRef name);
+  void addInput(mlir::Value v, llvm::ArrayRef<mlir::AffineExpr> access) {
+    inputs.push_back(v);
+    accesses.emplace_back(access.begin(), access.end());
+  }
+  /// Adds the constraints of an existing einsum's condition, renaming its
+  /// dims and symbols into this spec by name.
+  void addConditionOf(EinsumOp op,
+                      llvm::ArrayRef<mlir::AffineExpr> dimReplacements = {});
+};
+
+/// The spec of an existing einsum (same ranks, symbols, accesses, operands;
+/// a self-use becomes a null input).
+EinsumSpec specFrom(EinsumOp op);
+
+/// A body callback that clones `op`'s map region.
+std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>
+cloneMapOf(EinsumOp op);
+
+/// Names of a cascade tensor: the einsum's name or the cascade input's name.
+std::string tensorName(mlir::Value v);
+
+/// Sorts rank names by their position in the cascade's rank table.
+void sortByRankTable(CascadeOp cascade, llvm::SmallVectorImpl<std::string> &names);
+
+/// Builds the einsum described by `spec` inside `cascade` at the builder's
+/// insertion point. The result type follows from the rank extents (static
+/// where known). `body` computes one element from the operands' elements.
+EinsumOp buildEinsum(
+    mlir::OpBuilder &b, mlir::Location loc, CascadeOp cascade,
+    const EinsumSpec &spec,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::ValueRange)>
+        body);
+
+/// Extent of `rank` in `cascade`, as seen in a tensor dimension.
+int64_t tensorExtent(CascadeOp cascade, llvm::StringRef rank);
+
 } // namespace cascade::ein
 
 #endif // CASCADE_DIALECTS_EIN_IR_EINOPS_H

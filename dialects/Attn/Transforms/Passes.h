@@ -1,0 +1,33 @@
+//===- Passes.h - attn dialect passes ---------------------------*- C++ -*-===//
+//
+// Part of Cascade.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CASCADE_DIALECTS_ATTN_TRANSFORMS_PASSES_H
+#define CASCADE_DIALECTS_ATTN_TRANSFORMS_PASSES_H
+
+#include "dialects/Attn/IR/AttnOps.h"
+#include "dialects/Ein/IR/EinOps.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+
+namespace cascade::attn {
+
+#define GEN_PASS_DECL
+#include "dialects/Attn/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "dialects/Attn/Transforms/Passes.h.inc"
+
+/// Replaces `op` by the 3-pass softmax cascade computing it.
+mlir::FailureOr<ein::CascadeOp> decomposeAttention(mlir::RewriterBase &rewriter,
+                                                   AttentionOp op);
+
+} // namespace cascade::attn
+
+#endif // CASCADE_DIALECTS_ATTN_TRANSFORMS_PASSES_H

@@ -1,0 +1,50 @@
+//===- Passes.td - attn dialect passes ---------------------*- tablegen -*-===//
+
+#ifndef CASCADE_ATTN_PASSES_TD
+#define CASCADE_ATTN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def AttnDecompose : Pass<"attn-decompose"> {
+  let summary = "Decompose attn.attention into the 3-pass softmax cascade";
+  let description = [{
+    Each `attn.attention` becomes an `ein.cascade` over the ranks
+    `b` (batch), `h` (query head), `e` (head dim), `f` (value dim), `m` (key)
+    and `p` (query), holding the straightforward 3-pass cascade:
+
+    ```
+    QK[b,h,m,p] += Q[b,h,p,e] * K[b,h floordiv G,m,e] * scale
+    GM[b,h,p]   max= QK[b,h,m,p]
+    SN[b,h,m,p] =  exp(QK[b,h,m,p] - GM[b,h,p])
+    SD[b,h,p]   += SN[b,h,m,p]
+    A[b,h,m,p]  =  SN[b,h,m,p] / SD[b,h,p]
+    AV[b,h,p,f] += A[b,h,m,p] * V[b,h floordiv G,m,f]
+    ```
+
+    Grouped-query attention is the access `h floordiv G` (`G = Hq / Hkv`) on
+    the head rank of `K` and `V`. A causal mask is a condition on every
+    einsum that iterates both `m` and `p`: `m <= p` (top-left) or
+    `m <= p + |m| - |p|` (bottom-right). f16 and bf16 operands are extended
+    to f32 in the maps, and the result is rounded back by a final einsum.
+  }];
+  let dependentDialects = ["::cascade::ein::EinDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
+def AttnToReference : Pass<"attn-to-reference", "::mlir::ModuleOp"> {
+  let summary = "Lower attn.attention to calls of the runtime's reference implementation";
+  let description = [{
+    Replaces each `attn.attention` by a call of
+    `cascade_ref_attention_f32` (fp64 accumulation, straightforward loops),
+    so that a whole graph can be compiled a second time as its own
+    reference: `cascade-run --check` compares the two. Only f32 attention
+    is supported; other element types are refused with an error.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+#endif // CASCADE_ATTN_PASSES_TD

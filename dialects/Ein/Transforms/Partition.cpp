@@ -1,0 +1,204 @@
+//===- Partition.cpp - Split a rank into outer and inner parts ------------===//
+//
+// Part of Cascade.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Ein/Transforms/Passes.h"
+#include "dialects/Ein/Transforms/Transforms.h"
+
+namespace cascade::ein {
+#define GEN_PASS_DEF_EINPARTITION
+#include "dialects/Ein/Transforms/Passes.h.inc"
+} // namespace cascade::ein
+
+using namespace mlir;
+using namespace cascade::ein;
+
+/// Einsums in an order where every producer precedes its consumers (self
+/// uses of recurrences aside); the verifier guarantees there is one.
+static SmallVector<EinsumOp> topologicalOrder(CascadeOp cascade) {
+  SmallVector<EinsumOp> order;
+  DenseSet<Operation *> done;
+  std::function<void(EinsumOp)> visit = [&](EinsumOp e) {
+    if (!done.insert(e).second)
+      return;
+    for (Value v : e.getInputs())
+      if (auto p = v.getDefiningOp<EinsumOp>(); p && p != e)
+        visit(p);
+    order.push_back(e);
+  };
+  for (EinsumOp e : cascade.getBodyBlock().getOps<EinsumOp>())
+    visit(e);
+  return order;
+}
+
+LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
+                                          CascadeOp cascade, StringRef rank,
+                                          int64_t tile) {
+  MLIRContext *ctx = rewriter.getContext();
+  RankAttr parent = cascade.lookupRank(rank);
+  if (!parent)
+    return cascade.emitRemark() << "ein-partition: the cascade has no rank '"
+                                << rank << "'";
+  if (parent.isPartition())
+    return cascade.emitRemark() << "ein-partition: rank '" << rank
+                                << "' is already a part of '"
+                                << parent.getParent().getValue() << "'";
+  if (tile <= 0)
+    return cascade.emitRemark() << "ein-partition: tile size must be positive, "
+                                   "found "
+                                << tile;
+  std::string outerName = cascade.uniqueRankName((rank + "1").str());
+  std::string innerName = cascade.uniqueRankName((rank + "0").str());
+
+  // Check everything before changing anything.
+  SmallVector<EinsumOp> order = topologicalOrder(cascade);
+  DenseSet<Value> split; // results that get (rank1, rank0) for `rank`
+  for (EinsumOp e : order) {
+    int64_t d = e.rankIndex(rank);
+    if (d < 0)
+      continue;
+    if (e.isRecurrence() && e.getIterativeDim() == d)
+      return e.emitRemark() << "ein-partition: '" << e.getName()
+                            << "' is a recurrence over '" << rank << "'";
+    if (!e.isReducedDim(d))
+      split.insert(e.getResult());
+  }
+  for (EinsumOp e : order) {
+    int64_t d = e.rankIndex(rank);
+    for (auto [i, v] : llvm::enumerate(e.getInputs())) {
+      if (!split.contains(v) || v == e.getResult())
+        continue;
+      auto producer = v.getDefiningOp<EinsumOp>();
+      AffineMap m = e.getInputMap(i);
+      for (unsigned pos = 0; pos < m.getNumResults(); ++pos) {
+        if (producer.getRankName(producer.getOutputDim(pos)) != rank)
+          continue;
+        if (d < 0 || m.getResult(pos) != getAffineDimExpr(d, ctx))
+          return e.emitRemark()
+                 << "ein-partition: '" << e.getName() << "' reads '"
+                 << producer.getName() << "' at "
+                 << printAccess(e, m) << "; only a plain '" << rank
+                 << "' can be split";
+      }
+    }
+  }
+  auto yield = cast<YieldOp>(cascade.getBodyBlock().getTerminator());
+  for (Value v : yield.getValues())
+    if (split.contains(v))
+      return cascade.emitRemark()
+             << "ein-partition: the cascade returns '" << tensorName(v)
+             << "', which is indexed by '" << rank << "'";
+
+  // The rank table gets the two parts right after the parent.
+  SmallVector<Attribute> ranks;
+  StringAttr none = StringAttr::get(ctx, "");
+  (void)none;
+  for (Attribute a : cascade.getRanks()) {
+    ranks.push_back(a);
+    if (cast<RankAttr>(a).getName().getValue() != rank)
+      continue;
+    int64_t outerExt = parent.isStatic()
+                           ? (parent.getExtent() + tile - 1) / tile
+                           : ShapedType::kDynamic;
+    ranks.push_back(RankAttr::get(ctx, StringAttr::get(ctx, outerName),
+                                  outerExt, -1, -1, parent.getName(), tile, 1));
+    ranks.push_back(RankAttr::get(ctx, StringAttr::get(ctx, innerName), tile, -1,
+                                  -1, parent.getName(), tile, 0));
+  }
+  cascade.setRanksAttr(ArrayAttr::get(ctx, ranks));
+
+  // Rebuild every einsum iterating `rank`, producers first.
+  DenseMap<Value, Value> replaced;
+  SmallVector<EinsumOp> dead;
+  for (EinsumOp e : order) {
+    int64_t d = e.rankIndex(rank);
+    if (d < 0) {
+      for (OpOperand &o : e->getOpOperands())
+        if (Value r = replaced.lookup(o.get()))
+          o.set(r);
+      continue;
+    }
+    EinsumSpec s(ctx);
+    s.name = split.contains(e.getResult()) ? cascade.uniqueTensorName(
+                                                 ("B" + e.getName()).str())
+                                           : e.getName().str();
+    s.reduction = e.getReduction();
+    s.elementType = cast<RankedTensorType>(e.getType()).getElementType();
+    s.init = e.getInit() ? std::optional<double>(e.getInit()->convertToDouble())
+                         : std::nullopt;
+    if (e.getFill())
+      s.fill = e.getFill()->convertToDouble();
+    // Dims: every rank in order, `rank` replaced by its two parts.
+    SmallVector<AffineExpr> dimMap;
+    for (unsigned i = 0; i < e.getNumRanks(); ++i) {
+      if ((int64_t)i == d) {
+        AffineExpr o = s.dim(outerName), in = s.dim(innerName);
+        // rank = rank1 * tile + rank0
+        dimMap.push_back(o * tile + in);
+      } else {
+        dimMap.push_back(s.dim(e.getRankName(i)));
+      }
+    }
+    SmallVector<AffineExpr> symMap;
+    for (Attribute a : e.getSymbols())
+      symMap.push_back(s.sym(cast<StringAttr>(a).getValue()));
+    // An access position that reads a split tensor at `rank` becomes two.
+    auto expand = [&](AffineMap m, EinsumOp producer) {
+      SmallVector<AffineExpr> out;
+      for (unsigned pos = 0; pos < m.getNumResults(); ++pos) {
+        if (producer &&
+            producer.getRankName(producer.getOutputDim(pos)) == rank) {
+          out.push_back(s.dim(outerName));
+          out.push_back(s.dim(innerName));
+          continue;
+        }
+        out.push_back(m.getResult(pos).replaceDimsAndSymbols(dimMap, symMap));
+      }
+      return out;
+    };
+    for (AffineExpr r : expand(e.getOutputMap(),
+                               split.contains(e.getResult()) ? e : EinsumOp()))
+      s.output.push_back(r);
+    for (auto [i, v] : llvm::enumerate(e.getInputs())) {
+      bool self = v == e.getResult();
+      Value nv = self ? Value() : replaced.lookup(v);
+      auto producer = split.contains(v) ? v.getDefiningOp<EinsumOp>() : EinsumOp();
+      s.addInput(self ? Value() : (nv ? nv : v), expand(e.getInputMap(i), producer));
+    }
+    if (std::optional<IntegerSet> c = e.getCondition())
+      for (unsigned i = 0; i < c->getNumConstraints(); ++i) {
+        s.constraints.push_back(
+            c->getConstraint(i).replaceDimsAndSymbols(dimMap, symMap));
+        s.eqFlags.push_back(c->isEq(i));
+      }
+    rewriter.setInsertionPoint(e);
+    EinsumOp ne = buildEinsum(rewriter, e.getLoc(), cascade, s, cloneMapOf(e));
+    replaced[e.getResult()] = ne.getResult();
+    dead.push_back(e);
+  }
+  // Readers outside the rebuilt set (and the yield) see the new results.
+  for (auto &[oldV, newV] : replaced)
+    rewriter.replaceAllUsesWith(oldV, newV);
+  for (EinsumOp e : dead)
+    e->dropAllReferences();
+  for (EinsumOp e : dead)
+    rewriter.eraseOp(e);
+  return success();
+}
+
+namespace {
+struct EinPartitionPass
+    : cascade::ein::impl::EinPartitionBase<EinPartitionPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    bool failedAny = false;
+    getOperation()->walk([&](CascadeOp cascade) {
+      failedAny |= failed(partitionRank(rewriter, cascade, rank, tile));
+    });
+    (void)failedAny;
+  }
+};
+} // namespace

@@ -1,0 +1,88 @@
+//===- Passes.td - ein dialect passes ----------------------*- tablegen -*-===//
+
+#ifndef CASCADE_EIN_PASSES_TD
+#define CASCADE_EIN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def EinCountPasses : Pass<"ein-count-passes"> {
+  let summary = "FuseMax's analysis: how many passes over each rank a cascade needs";
+  let description = [{
+    A *pass* over a rank `m` is one traversal of all its points. An einsum
+    that iterates `m` runs in the first pass where all of its operands are
+    available: an operand that is elementwise in `m` streams within the same
+    pass, an operand that *reduces* `m` is only complete after its pass, so a
+    consumer iterating `m` needs the next one. A recurrence over `m1` (the
+    outer part of a partitioned `m`) carries its state from one iteration to
+    the next within a single pass. The analysis reports, for every rank some
+    einsum reduces, the number of passes and the live footprint (elements of
+    the tensors that must be kept from one pass to a later one, plus the
+    state a recurrence carries), as a remark and as the attribute
+    `ein.passes` on the cascade.
+
+    ```
+    remark: cascade 'attention': 3 passes over m, 1 pass over e; ...
+    ```
+  }];
+}
+
+def EinDeferDivision : Pass<"ein-defer-division"> {
+  let summary = "Move a normalization behind the contraction that follows it";
+  let description = [{
+    Rewrites `A[m,p] = SN[m,p] / SD[p]` followed by
+    `AV[f,p] += A[m,p] * V[f,m]` into
+    `SNV[f,p] += SN[m,p] * V[f,m]` and `AV[f,p] = SNV[f,p] / SD[p]`.
+    Valid because the divisor does not depend on the ranks the contraction
+    reduces (`sum_m (x_m / d) v_m = (sum_m x_m v_m) / d`), and the map of the
+    contraction is linear in the quotient. The division is emitted as
+    `SD == 0 ? 0 : SNV / SD`: a row whose every key is masked has
+    `SNV = SD = 0` and gives zeros. This takes softmax from 3 to 2 passes.
+  }];
+}
+
+def EinPartition : Pass<"ein-partition"> {
+  let summary = "Split a rank into an outer and an inner part";
+  let description = [{
+    Splits rank `rank` of extent `M` into `rank1` (extent `ceildiv(M, tile)`)
+    and `rank0` (extent `tile`), `rank = rank1 * tile + rank0`. Every einsum
+    iterating `rank` iterates both parts instead; its output gets both ranks
+    where it had `rank`; accesses to cascade inputs become
+    `rank1 * tile + rank0`. Points with `rank1 * tile + rank0 >= M` (the tail
+    of the last tile) are outside the iteration space.
+
+    ```
+    QK[m, p] += Q[p, e] * K[m, e]   -->   BQK[m1, m0, p] += Q[p, e] * K[m1 * 64 + m0, e]
+    ```
+  }];
+  let options = [
+    Option<"rank", "rank", "std::string", /*default=*/"\"m\"",
+           "the rank to split">,
+    Option<"tile", "tile", "int64_t", /*default=*/"64",
+           "extent of the inner part (the tile size)">
+  ];
+}
+
+def EinOnline : Pass<"ein-online"> {
+  let summary = "Turn reductions over a partitioned rank into running state (2 -> 1 pass)";
+  let description = [{
+    After `ein-partition` has split `m` into `(m1, m0)`, every reduction over
+    `m1` is split into a local reduction over `m0`,
+    `LX[m1, ...] = op over m0 (...)`, and a recurrence over the iterative
+    rank `m1`, `RX[m1 + 1, ...] = RX[m1, ...] op LX[m1, ...]` with
+    `RX[0] = identity`; readers after the loop read `RX[|m1|, ...]`.
+
+    This is only valid when nothing inside the pass over `m` reads the
+    complete reduction. The one case it can repair is the one softmax needs:
+    a *max* `GM` read inside the pass only through `exp(x - GM)`. Then the
+    running max `RM[m1 + 1]` is used instead, and since
+    `exp(x - c') = exp(x - c) * exp(c - c')`, every sum of products linear in
+    that exponential can be corrected with the factor
+    `PRM[m1] = exp(RM[m1] - RM[m1 + 1])`:
+    `RD[m1 + 1] = RD[m1] * PRM[m1] + SLD[m1]`. The result is the one-pass
+    (FlashAttention) cascade. Any other reader of a reduction inside the pass
+    (a division by a sum, say) is refused with a remark naming it; run
+    `ein-defer-division` first.
+  }];
+}
+
+#endif // CASCADE_EIN_PASSES_TD

@@ -1,0 +1,49 @@
+//===- Transforms.h - Rewrites of ein cascades ------------------*- C++ -*-===//
+//
+// Part of Cascade. The rewrites behind the ein passes, callable by
+// pipelines, other passes and embedders. Each returns failure (with a
+// remark on the cascade) when it refuses, leaving the cascade unchanged.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CASCADE_DIALECTS_EIN_TRANSFORMS_TRANSFORMS_H
+#define CASCADE_DIALECTS_EIN_TRANSFORMS_TRANSFORMS_H
+
+#include "dialects/Ein/IR/EinOps.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+#include <string>
+
+namespace cascade::ein {
+
+/// FuseMax's pass count for one rank.
+struct RankPassCount {
+  std::string rank;
+  int64_t passes = 0;
+  /// Elements that must be kept between passes (tensors indexed by the rank
+  /// produced in one pass and read in a later one, plus recurrence state);
+  /// -1 when an extent is dynamic.
+  int64_t footprint = 0;
+  llvm::SmallVector<std::string> liveTensors;
+};
+
+/// Passes needed over every rank that some einsum reduces or iterates.
+llvm::SmallVector<RankPassCount> countPasses(CascadeOp cascade);
+
+/// Defers every division that a following contraction can absorb. Returns
+/// the number of divisions moved.
+int deferDivisions(mlir::RewriterBase &rewriter, CascadeOp cascade);
+
+/// Splits `rank` into `rank1 * tile + rank0`.
+mlir::LogicalResult partitionRank(mlir::RewriterBase &rewriter,
+                                  CascadeOp cascade, llvm::StringRef rank,
+                                  int64_t tile);
+
+/// Turns the reductions over the outer part of a partitioned rank into
+/// running state. Succeeds without change when there is nothing to do.
+mlir::LogicalResult makeOnline(mlir::RewriterBase &rewriter, CascadeOp cascade);
+
+} // namespace cascade::ein
+
+#endif // CASCADE_DIALECTS_EIN_TRANSFORMS_TRANSFORMS_H
