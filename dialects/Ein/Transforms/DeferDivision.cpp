@@ -84,12 +84,15 @@ static std::optional<DeferCandidate> matchDefer(EinsumOp sum) {
     // The divisor must not vary along the ranks C reduces.
     AffineMap yMap = div.getInputMap(y.getArgNumber());
     bool dependsOnReduced = false;
+    for (AffineExpr e : yMap.getResults())
+      for (unsigned i = 0; i < yMap.getNumSymbols(); ++i)
+        dependsOnReduced |= e.isFunctionOfSymbol(i);
     for (AffineExpr e : yMap.getResults()) {
       AffineExpr inSum = e.replaceDims(dimsInSum);
       for (unsigned d : sum.getReducedDims())
         dependsOnReduced |= inSum.isFunctionOfDim(d);
     }
-    if (dependsOnReduced || yMap.getNumSymbols() > 0)
+    if (dependsOnReduced)
       continue;
     return DeferCandidate{div, sum, (unsigned)idx, x.getArgNumber(),
                           y.getArgNumber(), dimsInSum};

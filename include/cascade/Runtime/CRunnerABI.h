@@ -50,12 +50,9 @@ typedef struct CascadeMemRef4DF32 {
  * cascade::runtime::CausalKind value (0 none, 1 top-left, 2 bottom-right).
  * On inconsistent shapes or an unknown `causal` value this prints a message
  * to stderr and fills `out` with NaN (when `out` itself is usable). */
-CASCADE_RUNTIME_EXPORT void
-_mlir_ciface_cascade_ref_attention_f32(CascadeMemRef4DF32 *q,
-                                       CascadeMemRef4DF32 *k,
-                                       CascadeMemRef4DF32 *v,
-                                       CascadeMemRef4DF32 *out, float scale,
-                                       int32_t causal);
+CASCADE_RUNTIME_EXPORT void _mlir_ciface_cascade_ref_attention_f32(
+    CascadeMemRef4DF32 *q, CascadeMemRef4DF32 *k, CascadeMemRef4DF32 *v,
+    CascadeMemRef4DF32 *out, float scale, int32_t causal);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -1,0 +1,19 @@
+//===- Passes.h - Cascade conversion passes ---------------------*- C++ -*-===//
+//
+// Part of Cascade.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CASCADE_CONVERSION_PASSES_H
+#define CASCADE_CONVERSION_PASSES_H
+
+#include "cascade/Conversion/EinToLoops.h"
+
+namespace cascade {
+
+#define GEN_PASS_REGISTRATION
+#include "cascade/Conversion/Passes.h.inc"
+
+} // namespace cascade
+
+#endif // CASCADE_CONVERSION_PASSES_H

@@ -1,0 +1,57 @@
+//===- Passes.td - Cascade conversion passes ---------------*- tablegen -*-===//
+
+#ifndef CASCADE_CONVERSION_PASSES_TD
+#define CASCADE_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertEinToLoops : Pass<"convert-ein-to-loops"> {
+  let summary = "Fuse each ein.cascade into one loop nest on buffers";
+  let description = [{
+    Lowers every `ein.cascade` to one fused loop nest:
+
+    - the ranks every einsum keeps in its output (batch, head, query) become
+      an `scf.parallel` loop;
+    - the iterative rank of the recurrences (`m1` after `ein-online`)
+      becomes an `scf.for` carrying, for each recurrence, the buffer of its
+      current and of its next value, swapped at each step
+      (`RM[m1 + 1] = max(RM[m1], LM[m1])` reads one and writes the other);
+    - every einsum becomes a `linalg.generic` over its remaining ranks, on
+      views of the inputs (an access `K[b, h floordiv 4, m1 * 64 + m0, e]`
+      is a subview at offset `m1 * 64` of extent `m0`, clipped on the last
+      tile) and on per-iteration buffers for the intermediate tensors; the
+      condition becomes a `select` in the body, a reduction a `linalg.fill`
+      with its identity followed by a generic with reduction iterators.
+
+    The inputs are read through `bufferization.to_buffer` and the result is
+    returned with `bufferization.to_tensor`, so the function around the
+    cascade bufferizes with One-Shot Bufferize.
+
+    ```mlir
+    %o = ein.cascade "attention" ... { ... }
+    // becomes
+    scf.parallel (%b, %h, %p) = ... {
+      %RM_cur = memref.alloc() : memref<f32>   // one buffer per tensor
+      ...
+      linalg.fill ins(0xFF800000) outs(%RM_cur)
+      %r:6 = scf.for %m1 = %c0 to %c16 step %c1 iter_args(%RM_cur, %RM_next, ...) {
+        linalg.generic ... // BQK, LM, RM, PRM, SLN, SLD, RD, SLNV, RNV
+        scf.yield %RM_next, %RM_cur, ...
+      }
+      linalg.generic ... // AV
+      memref.dealloc %RM_cur ...
+    }
+    ```
+
+    A reduction over the outer part of a partitioned rank that `ein-online`
+    did not turn into a recurrence is refused with an error.
+  }];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
+#endif // CASCADE_CONVERSION_PASSES_TD

@@ -1,0 +1,57 @@
+//===- Pipelines.h - Cascade's named pass pipelines -------------*- C++ -*-===//
+//
+// Part of Cascade. The pipelines that cascadec, cascade-run, cascade-opt and
+// embedders share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CASCADE_PIPELINES_PIPELINES_H
+#define CASCADE_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+
+namespace cascade {
+
+/// The stages of the CPU pipeline, in order; `--emit=<stage>` prints the IR
+/// after one of them.
+enum class Stage {
+  Attn,    ///< the input, with attention as attn ops
+  Ein,     ///< attn decomposed into (3-pass) ein cascades
+  Ein1Pass,///< cascades rewritten to one pass (defer, partition, online)
+  Loops,   ///< fused loop nests on buffers (scf + memref)
+  LLVM,    ///< the LLVM dialect, ready for translation
+};
+
+/// Parses `attn`, `ein`, `ein-1pass`, `loops` or `llvm`.
+std::optional<Stage> parseStage(llvm::StringRef name);
+llvm::StringRef stageName(Stage stage);
+
+/// Options of the `cascade-cpu` pipeline.
+struct CPUPipelineOptions
+    : public mlir::PassPipelineOptions<CPUPipelineOptions> {
+  Option<int64_t> tileM{*this, "tile-m",
+                        llvm::cl::desc("key tile size (the m0 extent)"),
+                        llvm::cl::init(64)};
+};
+
+/// Adds the CPU pipeline to `pm`, stopping after `stopAfter`. Functions that
+/// take and return tensors end up, at the LLVM stage, taking their results
+/// as trailing out-parameters, with a C interface (`_mlir_ciface_<name>`).
+void buildCascadeCPUPipeline(mlir::OpPassManager &pm,
+                             const CPUPipelineOptions &options,
+                             Stage stopAfter = Stage::LLVM);
+
+/// The reference pipeline: attn ops become calls of the runtime's reference
+/// implementation; everything else is lowered as in the CPU pipeline.
+void buildCascadeReferencePipeline(mlir::OpPassManager &pm);
+
+/// Registers `cascade-cpu` and `cascade-reference` as named pipelines.
+void registerCascadePipelines();
+
+} // namespace cascade
+
+#endif // CASCADE_PIPELINES_PIPELINES_H

@@ -1,0 +1,62 @@
+//===- CPU.h - Compiling LLVM-dialect modules for the host CPU --*- C++ -*-===//
+//
+// Part of Cascade.
+//
+//===----------------------------------------------------------------------===//
+//
+// The last steps of the CPU flow, after the `cascade-cpu` pipeline has lowered
+// a module to the LLVM dialect: translation to LLVM IR (optimized at -O3 for
+// the host), emission of a native object file, and linking of that object
+// into a shared library with the system's C compiler driver.
+//
+// Every function reports failures as llvm::Error values carrying a readable
+// message; none of them aborts on bad input.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CASCADE_TARGET_CPU_H
+#define CASCADE_TARGET_CPU_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+class TargetMachine;
+} // namespace llvm
+
+namespace cascade {
+
+/// Creates a target machine for the host: the host triple, CPU name and CPU
+/// features, the PIC relocation model and aggressive (-O3) code generation.
+/// Initializes the native target on first use.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createHostTargetMachine();
+
+/// Translates `module`, which must be entirely in the LLVM dialect (the
+/// `llvm` stage of the CPU pipeline), to LLVM IR in `llvmContext`. The result
+/// carries the host triple and data layout and has been optimized with LLVM's
+/// -O3 pipeline tuned for the host CPU. Translation problems are also
+/// reported as MLIR diagnostics on the module's context.
+llvm::Expected<std::unique_ptr<llvm::Module>>
+translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext);
+
+/// Writes `module` as a native object file to `path` using `targetMachine`.
+/// A module without a triple or data layout gets the target machine's; a
+/// module for another triple is rejected.
+llvm::Error emitObjectFile(llvm::Module &module,
+                           llvm::TargetMachine &targetMachine,
+                           llvm::StringRef path);
+
+/// Links the object file `objectPath` into the shared library `outPath` by
+/// running the system C compiler driver (the first of `cc`, `clang-22`,
+/// `clang` and `gcc` found on PATH) as `<cc> -shared -o <out> <obj> -lm`.
+llvm::Error linkSharedLibrary(llvm::StringRef objectPath,
+                              llvm::StringRef outPath);
+
+} // namespace cascade
+
+#endif // CASCADE_TARGET_CPU_H

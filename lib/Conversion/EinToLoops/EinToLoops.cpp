@@ -1,0 +1,688 @@
+//===- EinToLoops.cpp - ein.cascade to one fused loop nest ----------------===//
+//
+// Part of Cascade. See the pass description in
+// include/cascade/Conversion/Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cascade/Conversion/EinToLoops.h"
+
+#include "dialects/Ein/IR/EinOps.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Affine/Utils.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace cascade {
+#define GEN_PASS_DEF_CONVERTEINTOLOOPS
+#include "cascade/Conversion/Passes.h.inc"
+} // namespace cascade
+
+using namespace mlir;
+using namespace cascade;
+using namespace cascade::ein;
+
+namespace {
+/// An intermediate tensor's storage in the loop nest: its ranks that are not
+/// fixed by the enclosing loops.
+struct Buffer {
+  Value mem;
+  SmallVector<std::string> dims;
+  bool heap = false;
+};
+
+class CascadeLowering {
+public:
+  CascadeLowering(RewriterBase &rw, CascadeOp cascade)
+      : rw(rw), cascade(cascade), loc(cascade.getLoc()) {}
+
+  LogicalResult run();
+
+private:
+  LogicalResult analyze();
+  LogicalResult schedule();
+  void computeExtents();
+  Value indexConst(int64_t v) {
+    return arith::ConstantIndexOp::create(rw, loc, v);
+  }
+  Buffer allocBuffer(EinsumOp e, bool dropIter);
+  LogicalResult lowerEinsum(EinsumOp e);
+  /// A view of an operand of `e` plus the indexing map over `e`'s inner dims.
+  LogicalResult operandView(EinsumOp e, unsigned idx, Value &view,
+                            AffineMap &map);
+  LogicalResult intermediateView(EinsumOp e, Value tensor, AffineMap access,
+                                 Value &view, AffineMap &map);
+  Value viewOfBuffer(const Buffer &buf);
+  Value subview(Value src, ArrayRef<OpFoldResult> offsets,
+                ArrayRef<OpFoldResult> sizes, ArrayRef<bool> keep);
+  SmallVector<unsigned> innerDims(EinsumOp e);
+
+  RewriterBase &rw;
+  CascadeOp cascade;
+  Location loc;
+
+  SmallVector<std::string> outer; // parallel ranks
+  std::string iter;               // iterative rank, or empty
+  SmallVector<EinsumOp> pre, loop, post;
+  DenseSet<Operation *> inLoop;
+
+  llvm::StringMap<Value> extent;    // full extent of each rank
+  llvm::StringMap<Value> current;   // extent in the current iteration
+  llvm::StringMap<Value> rankValue; // value of the outer ranks and `iter`
+  SmallVector<Value> inputs;        // input buffers
+  DenseMap<Value, Buffer> buffers;  // intermediate results
+  DenseMap<Value, Buffer> nextBuffers, finalBuffers; // recurrences
+  Value result;                     // the result buffer
+  DenseMap<Value, unsigned> yielded;
+};
+} // namespace
+
+SmallVector<unsigned> CascadeLowering::innerDims(EinsumOp e) {
+  SmallVector<unsigned> dims;
+  for (unsigned d = 0; d < e.getNumRanks(); ++d) {
+    StringRef r = e.getRankName(d);
+    if (r != iter && !llvm::is_contained(outer, r))
+      dims.push_back(d);
+  }
+  return dims;
+}
+
+LogicalResult CascadeLowering::analyze() {
+  auto einsums = llvm::to_vector(cascade.getBodyBlock().getOps<EinsumOp>());
+  if (einsums.empty())
+    return cascade.emitOpError() << "has no einsum to lower";
+  // The iterative rank of the recurrences.
+  for (EinsumOp e : einsums) {
+    if (!e.isRecurrence())
+      continue;
+    StringRef r = e.getRankName(e.getIterativeDim());
+    if (!iter.empty() && iter != r)
+      return e.emitOpError() << "recurrences over both '" << iter << "' and '"
+                             << r << "' cannot be fused into one loop nest";
+    iter = r.str();
+  }
+  // Reductions over the outer part of a partitioned rank need ein-online.
+  for (EinsumOp e : einsums)
+    for (unsigned d : e.getReducedDims()) {
+      RankAttr r = cascade.lookupRank(e.getRankName(d));
+      if (r && r.isOuterPart())
+        return e.emitOpError()
+               << "'" << e.getName() << "' reduces over '" << e.getRankName(d)
+               << "', the outer part of a partitioned rank; run ein-online to "
+                  "make it a running value before convert-ein-to-loops";
+    }
+  // Parallel ranks: in every einsum's output.
+  for (Attribute a : cascade.getRanks()) {
+    auto r = cast<RankAttr>(a);
+    StringRef n = r.getName().getValue();
+    if (r.isPartition() || n == iter)
+      continue;
+    bool everywhere = llvm::all_of(einsums, [&](EinsumOp e) {
+      int64_t d = e.rankIndex(n);
+      return d >= 0 && !e.isReducedDim(d);
+    });
+    if (everywhere)
+      outer.push_back(n.str());
+  }
+  // Partitioned inner parts must be tiles of the iterative rank.
+  for (Attribute a : cascade.getRanks()) {
+    auto r = cast<RankAttr>(a);
+    if (!r.isOuterPart())
+      continue;
+    bool used = llvm::any_of(einsums, [&](EinsumOp e) {
+      return e.rankIndex(r.getName().getValue()) >= 0;
+    });
+    if (used && r.getName().getValue() != iter)
+      return cascade.emitOpError()
+             << "rank '" << r.getName().getValue()
+             << "' is the outer part of a partition but not the iterative "
+                "rank of a recurrence; run ein-online first";
+  }
+  auto yield = cast<YieldOp>(cascade.getBodyBlock().getTerminator());
+  for (auto [i, v] : llvm::enumerate(yield.getValues())) {
+    auto e = v.getDefiningOp<EinsumOp>();
+    if (!e)
+      return cascade.emitOpError()
+             << "result #" << i << " must be computed by an einsum";
+    yielded[v] = i;
+  }
+  return schedule();
+}
+
+LogicalResult CascadeLowering::schedule() {
+  // Topological order over same-iteration dependences.
+  SmallVector<EinsumOp> order;
+  DenseSet<Operation *> done;
+  std::function<void(EinsumOp)> visit = [&](EinsumOp e) {
+    if (!done.insert(e).second)
+      return;
+    for (Value v : e.getInputs())
+      if (auto p = v.getDefiningOp<EinsumOp>(); p && p != e)
+        visit(p);
+    order.push_back(e);
+  };
+  for (EinsumOp e : cascade.getBodyBlock().getOps<EinsumOp>())
+    visit(e);
+  // Before the loop, in it, or after it (reading a value the loop makes).
+  DenseSet<Operation *> after;
+  for (EinsumOp e : order) {
+    if (!iter.empty() && e.rankIndex(iter) >= 0) {
+      inLoop.insert(e);
+      loop.push_back(e);
+      continue;
+    }
+    bool readsLoop = llvm::any_of(e.getInputs(), [&](Value v) {
+      Operation *def = v.getDefiningOp();
+      return def && (inLoop.contains(def) || after.contains(def));
+    });
+    if (readsLoop) {
+      after.insert(e);
+      post.push_back(e);
+    } else {
+      pre.push_back(e);
+    }
+  }
+  for (EinsumOp e : loop)
+    if (yielded.count(e.getResult()))
+      return e.emitOpError() << "the cascade returns '" << e.getName()
+                             << "', which is indexed by the iterative rank '"
+                             << iter << "'";
+  // A loop einsum must not read a post-loop one.
+  for (EinsumOp e : pre)
+    for (Value v : e.getInputs())
+      if (Operation *def = v.getDefiningOp(); def && inLoop.contains(def))
+        return e.emitOpError() << "internal: bad schedule";
+  return success();
+}
+
+void CascadeLowering::computeExtents() {
+  for (Attribute a : cascade.getRanks()) {
+    auto r = cast<RankAttr>(a);
+    StringRef n = r.getName().getValue();
+    Value v;
+    if (r.isInnerPart())
+      v = indexConst(r.getTile());
+    else if (r.isOuterPart())
+      v = arith::CeilDivSIOp::create(rw, loc, extent[r.getParent().getValue()],
+                                     indexConst(r.getTile()));
+    else if (r.isBound())
+      v = memref::DimOp::create(rw, loc, inputs[r.getOperand()], r.getDim());
+    else
+      v = indexConst(r.getExtent());
+    extent[n] = v;
+    current[n] = v;
+  }
+}
+
+Buffer CascadeLowering::allocBuffer(EinsumOp e, bool dropIter) {
+  Buffer buf;
+  SmallVector<int64_t> shape;
+  SmallVector<Value> dynSizes;
+  for (unsigned i = 0; i < e.getOutputMap().getNumResults(); ++i) {
+    StringRef r = e.getRankName(e.getOutputDim(i));
+    if (llvm::is_contained(outer, r) || (dropIter && r == iter))
+      continue;
+    buf.dims.push_back(r.str());
+    RankAttr rank = cascade.lookupRank(r);
+    int64_t ext = rank.isInnerPart() ? rank.getTile() : rank.getExtent();
+    if (ShapedType::isDynamic(ext))
+      dynSizes.push_back(extent[r]);
+    shape.push_back(ext);
+  }
+  auto type = MemRefType::get(
+      shape, cast<RankedTensorType>(e.getType()).getElementType());
+  // Heap buffers freed at the end of the parallel point: stack buffers
+  // would need an allocation scope per point, which the canonicalizer
+  // dissolves once the parallel loop is sequential.
+  buf.mem = memref::AllocOp::create(rw, loc, type, dynSizes);
+  buf.heap = true;
+  return buf;
+}
+
+Value CascadeLowering::subview(Value src, ArrayRef<OpFoldResult> offsetsIn,
+                               ArrayRef<OpFoldResult> sizesIn,
+                               ArrayRef<bool> keep) {
+  auto srcType = cast<MemRefType>(src.getType());
+  // Constants as attributes, so the inferred type is as static as can be.
+  SmallVector<OpFoldResult> offsets, sizes;
+  for (OpFoldResult o : offsetsIn)
+    offsets.push_back(isa<Value>(o) ? getAsOpFoldResult(cast<Value>(o)) : o);
+  for (OpFoldResult o : sizesIn)
+    sizes.push_back(isa<Value>(o) ? getAsOpFoldResult(cast<Value>(o)) : o);
+  SmallVector<OpFoldResult> strides(offsets.size(), rw.getIndexAttr(1));
+  SmallVector<int64_t> reducedShape;
+  for (auto [s, k] : llvm::zip(sizes, keep)) {
+    if (!k)
+      continue;
+    auto attr = dyn_cast<Attribute>(s);
+    reducedShape.push_back(attr ? cast<IntegerAttr>(attr).getInt()
+                                : ShapedType::kDynamic);
+  }
+  MemRefType type = memref::SubViewOp::inferRankReducedResultType(
+      reducedShape, srcType, offsets, sizes, strides);
+  return memref::SubViewOp::create(rw, loc, type, src, offsets, sizes, strides);
+}
+
+Value CascadeLowering::viewOfBuffer(const Buffer &buf) {
+  SmallVector<OpFoldResult> offsets, sizes;
+  SmallVector<bool> keep;
+  bool clipped = false;
+  for (const std::string &d : buf.dims) {
+    offsets.push_back(rw.getIndexAttr(0));
+    Value cur = current[d];
+    clipped |= cur != extent[d];
+    sizes.push_back(cur);
+    keep.push_back(true);
+  }
+  if (!clipped)
+    return buf.mem;
+  return subview(buf.mem, offsets, sizes, keep);
+}
+
+LogicalResult CascadeLowering::intermediateView(EinsumOp e, Value tensor,
+                                                AffineMap access, Value &view,
+                                                AffineMap &map) {
+  auto producer = tensor.getDefiningOp<EinsumOp>();
+  SmallVector<unsigned> inner = innerDims(e);
+  MLIRContext *ctx = rw.getContext();
+  bool recurrent = producer.isRecurrence();
+  const Buffer *buf = nullptr;
+  SmallVector<AffineExpr> exprs;
+  for (unsigned pos = 0; pos < access.getNumResults(); ++pos) {
+    StringRef rank = producer.getRankName(producer.getOutputDim(pos));
+    AffineExpr a = access.getResult(pos);
+    if (rank == iter && !iter.empty()) {
+      int64_t iterDim = e.rankIndex(iter);
+      AffineExpr at = iterDim >= 0 ? getAffineDimExpr(iterDim, ctx) : AffineExpr();
+      int64_t sym = -1;
+      for (auto [i, s] : llvm::enumerate(e.getSymbols()))
+        if (cast<StringAttr>(s).getValue() == iter)
+          sym = i;
+      if (at && a == at)
+        buf = recurrent ? &buffers[tensor] : &buffers[tensor];
+      else if (at && a == at + 1 && recurrent)
+        buf = &nextBuffers[tensor];
+      else if (sym >= 0 && a == getAffineSymbolExpr(sym, ctx) && recurrent)
+        buf = &finalBuffers[tensor];
+      else
+        return e.emitOpError() << "reads '" << producer.getName() << "' at "
+                               << printAccess(e, access)
+                               << ", which the loop nest cannot provide";
+      continue;
+    }
+    if (llvm::is_contained(outer, rank)) {
+      if (a != getAffineDimExpr(e.rankIndex(rank), ctx))
+        return e.emitOpError() << "reads '" << producer.getName() << "' at "
+                               << printAccess(e, access) << "; rank '" << rank
+                               << "' must be read at '" << rank << "'";
+      continue;
+    }
+    auto d = dyn_cast<AffineDimExpr>(a);
+    if (!d || e.getRankName(d.getPosition()) != rank)
+      return e.emitOpError() << "reads '" << producer.getName() << "' at "
+                             << printAccess(e, access) << "; rank '" << rank
+                             << "' must be read at '" << rank << "'";
+    unsigned linalgDim = llvm::find(inner, d.getPosition()) - inner.begin();
+    exprs.push_back(getAffineDimExpr(linalgDim, ctx));
+  }
+  if (!buf)
+    buf = &buffers[tensor];
+  if (!buf->mem)
+    return e.emitOpError() << "internal: no buffer for '" << producer.getName()
+                           << "'";
+  view = viewOfBuffer(*buf);
+  map = AffineMap::get(inner.size(), 0, exprs, ctx);
+  return success();
+}
+
+LogicalResult CascadeLowering::operandView(EinsumOp e, unsigned idx,
+                                           Value &view, AffineMap &map) {
+  Value tensor = e.getInputs()[idx];
+  AffineMap access = e.getInputMap(idx);
+  if (tensor == e.getResult())
+    return intermediateView(e, tensor, access, view, map);
+  if (tensor.getDefiningOp<EinsumOp>())
+    return intermediateView(e, tensor, access, view, map);
+
+  // A cascade input: each index is (fixed by the loops) + (one inner dim).
+  MLIRContext *ctx = rw.getContext();
+  auto arg = cast<BlockArgument>(tensor);
+  Value mem = inputs[arg.getArgNumber()];
+  SmallVector<unsigned> inner = innerDims(e);
+  SmallVector<AffineExpr> zeroInner, zeroOuter;
+  for (unsigned d = 0; d < e.getNumRanks(); ++d) {
+    bool isInner = llvm::is_contained(inner, d);
+    zeroInner.push_back(isInner ? getAffineConstantExpr(0, ctx)
+                                : getAffineDimExpr(d, ctx));
+    zeroOuter.push_back(isInner ? getAffineDimExpr(d, ctx)
+                                : getAffineConstantExpr(0, ctx));
+  }
+  SmallVector<AffineExpr> zeroSyms(e.getSymbols().size(),
+                                   getAffineConstantExpr(0, ctx));
+  SmallVector<Value> dimValues, symValues;
+  for (unsigned d = 0; d < e.getNumRanks(); ++d)
+    dimValues.push_back(llvm::is_contained(inner, d)
+                            ? indexConst(0)
+                            : rankValue[e.getRankName(d)]);
+  for (Attribute s : e.getSymbols())
+    symValues.push_back(extent[cast<StringAttr>(s).getValue()]);
+
+  SmallVector<OpFoldResult> offsets, sizes;
+  SmallVector<bool> keep;
+  SmallVector<AffineExpr> exprs;
+  for (AffineExpr a : access.getResults()) {
+    AffineExpr fixed = simplifyAffineExpr(a.replaceDims(zeroInner),
+                                          e.getNumRanks(), zeroSyms.size());
+    AffineExpr moving = simplifyAffineExpr(
+        a.replaceDimsAndSymbols(zeroOuter, zeroSyms), e.getNumRanks(),
+        zeroSyms.size());
+    if (simplifyAffineExpr(fixed + moving, e.getNumRanks(), zeroSyms.size()) !=
+        simplifyAffineExpr(a, e.getNumRanks(), zeroSyms.size()))
+      return e.emitOpError() << "access " << printAccess(e, access)
+                             << " is not a sum of a part fixed by the loops "
+                                "and one rank of the tile";
+    offsets.push_back(
+        affine::expandAffineExpr(rw, loc, fixed, dimValues, symValues));
+    if (auto c = dyn_cast<AffineConstantExpr>(moving); c && c.getValue() == 0) {
+      sizes.push_back(rw.getIndexAttr(1));
+      keep.push_back(false);
+      continue;
+    }
+    auto d = dyn_cast<AffineDimExpr>(moving);
+    if (!d)
+      return e.emitOpError() << "access " << printAccess(e, access)
+                             << " must move along at most one rank of the "
+                                "tile, with stride 1";
+    sizes.push_back(current[e.getRankName(d.getPosition())]);
+    keep.push_back(true);
+    unsigned linalgDim = llvm::find(inner, d.getPosition()) - inner.begin();
+    exprs.push_back(getAffineDimExpr(linalgDim, ctx));
+  }
+  view = subview(mem, offsets, sizes, keep);
+  map = AffineMap::get(inner.size(), 0, exprs, ctx);
+  return success();
+}
+
+LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
+  MLIRContext *ctx = rw.getContext();
+  SmallVector<unsigned> inner = innerDims(e);
+  SmallVector<Value> ins;
+  SmallVector<AffineMap> maps;
+  for (unsigned i = 0; i < e.getInputs().size(); ++i) {
+    Value v;
+    AffineMap m;
+    if (failed(operandView(e, i, v, m)))
+      return failure();
+    ins.push_back(v);
+    maps.push_back(m);
+  }
+  // The output: the result buffer at the parallel point, the next value of a
+  // recurrence, or the einsum's own buffer.
+  Value out;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<OpFoldResult> offsets, sizes;
+  SmallVector<bool> keep;
+  for (unsigned pos = 0; pos < e.getOutputMap().getNumResults(); ++pos) {
+    unsigned d = e.getOutputDim(pos);
+    StringRef r = e.getRankName(d);
+    bool fixed = r == iter || llvm::is_contained(outer, r);
+    offsets.push_back(fixed && r != iter ? OpFoldResult(rankValue[r])
+                                         : rw.getIndexAttr(0));
+    sizes.push_back(fixed ? OpFoldResult(rw.getIndexAttr(1))
+                          : OpFoldResult(current[r]));
+    keep.push_back(!fixed);
+    if (!fixed)
+      outExprs.push_back(getAffineDimExpr(
+          llvm::find(inner, d) - inner.begin(), ctx));
+  }
+  auto y = yielded.find(e.getResult());
+  if (y != yielded.end())
+    out = subview(result, offsets, sizes, keep);
+  else if (e.isRecurrence())
+    out = viewOfBuffer(nextBuffers[e.getResult()]);
+  else
+    out = viewOfBuffer(buffers[e.getResult()]);
+  maps.push_back(AffineMap::get(inner.size(), 0, outExprs, ctx));
+
+  SmallVector<utils::IteratorType> iterators;
+  for (unsigned d : inner)
+    iterators.push_back(e.isReducedDim(d) ? utils::IteratorType::reduction
+                                          : utils::IteratorType::parallel);
+  Type elt = cast<RankedTensorType>(e.getType()).getElementType();
+  ReductionKind kind = e.getReduction();
+  if (kind != ReductionKind::None) {
+    Value identity = arith::ConstantOp::create(
+        rw, loc, rw.getFloatAttr(elt, reductionIdentity(kind)));
+    linalg::FillOp::create(rw, loc, ValueRange{identity}, ValueRange{out});
+  }
+  std::optional<IntegerSet> cond = e.getCondition();
+  double fill = e.getEffectiveFill();
+  LogicalResult status = success();
+  linalg::GenericOp::create(
+      rw, loc, ins, ValueRange{out}, maps, iterators,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        Block &block = e.getMapBlock();
+        IRMapping mapping;
+        mapping.map(block.getArguments(), args.drop_back());
+        for (Operation &op : block.without_terminator())
+          b.clone(op, mapping);
+        Value v = mapping.lookupOrDefault(
+            cast<YieldOp>(block.getTerminator()).getValues()[0]);
+        Value acc = args.back();
+        Value combined = buildReductionCombine(b, l, kind, acc, v);
+        if (cond) {
+          // The condition on the ranks at this point.
+          SmallVector<Value> dimValues, symValues;
+          for (unsigned d = 0; d < e.getNumRanks(); ++d) {
+            auto it = llvm::find(inner, d);
+            dimValues.push_back(
+                it != inner.end()
+                    ? Value(linalg::IndexOp::create(b, l, it - inner.begin()))
+                    : rankValue[e.getRankName(d)]);
+          }
+          for (Attribute s : e.getSymbols())
+            symValues.push_back(extent[cast<StringAttr>(s).getValue()]);
+          Value all;
+          for (unsigned i = 0; i < cond->getNumConstraints(); ++i) {
+            Value x = affine::expandAffineExpr(b, l, cond->getConstraint(i),
+                                               dimValues, symValues);
+            Value zero = arith::ConstantIndexOp::create(b, l, 0);
+            Value c = arith::CmpIOp::create(
+                b, l,
+                cond->isEq(i) ? arith::CmpIPredicate::eq
+                              : arith::CmpIPredicate::sge,
+                x, zero);
+            all = all ? arith::AndIOp::create(b, l, all, c) : c;
+          }
+          Value otherwise =
+              kind != ReductionKind::None
+                  ? acc
+                  : Value(arith::ConstantOp::create(b, l,
+                                                    b.getFloatAttr(elt, fill)));
+          combined = arith::SelectOp::create(b, l, all, combined, otherwise);
+        }
+        linalg::YieldOp::create(b, l, combined);
+      });
+  return status;
+}
+
+LogicalResult CascadeLowering::run() {
+  if (failed(analyze()))
+    return failure();
+  rw.setInsertionPoint(cascade);
+  MLIRContext *ctx = rw.getContext();
+
+  // Inputs as buffers of any layout; the result as a fresh buffer.
+  for (Value in : cascade.getInputs()) {
+    auto t = cast<RankedTensorType>(in.getType());
+    int64_t d = ShapedType::kDynamic;
+    SmallVector<int64_t> strides(t.getRank(), d);
+    auto type = MemRefType::get(t.getShape(), t.getElementType(),
+                                StridedLayoutAttr::get(ctx, d, strides));
+    inputs.push_back(
+        bufferization::ToBufferOp::create(rw, loc, type, in, /*read_only=*/true));
+  }
+  computeExtents();
+  if (cascade.getNumResults() != 1)
+    return cascade.emitOpError() << "lowering supports one result, found "
+                                 << cascade.getNumResults();
+  auto resultType = cast<RankedTensorType>(cascade.getResult(0).getType());
+  {
+    auto yield = cast<YieldOp>(cascade.getBodyBlock().getTerminator());
+    auto e = yield.getValues()[0].getDefiningOp<EinsumOp>();
+    SmallVector<Value> dynSizes;
+    for (unsigned i = 0; i < resultType.getRank(); ++i)
+      if (resultType.isDynamicDim(i))
+        dynSizes.push_back(extent[e.getRankName(e.getOutputDim(i))]);
+    result = memref::AllocOp::create(
+        rw, loc, MemRefType::get(resultType.getShape(), resultType.getElementType()),
+        dynSizes);
+  }
+
+  auto body = [&]() -> LogicalResult {
+    SmallVector<Buffer> heap;
+    // Buffers: one per intermediate; two per recurrence (current, next).
+    SmallVector<EinsumOp> recurrences;
+    for (auto *group : {&pre, &loop, &post})
+      for (EinsumOp e : *group) {
+        if (yielded.count(e.getResult()))
+          continue;
+        bool inside = inLoop.contains(e);
+        buffers[e.getResult()] = allocBuffer(e, /*dropIter=*/inside);
+        if (e.isRecurrence()) {
+          nextBuffers[e.getResult()] = allocBuffer(e, true);
+          recurrences.push_back(e);
+          heap.push_back(nextBuffers[e.getResult()]);
+        }
+        heap.push_back(buffers[e.getResult()]);
+      }
+    for (EinsumOp e : pre)
+      if (failed(lowerEinsum(e)))
+        return failure();
+    if (!iter.empty()) {
+      // RX[0] = init
+      for (EinsumOp e : recurrences) {
+        Type elt = cast<RankedTensorType>(e.getType()).getElementType();
+        Value init = arith::ConstantOp::create(
+            rw, loc, rw.getFloatAttr(elt, e.getInit()->convertToDouble()));
+        linalg::FillOp::create(rw, loc, ValueRange{init},
+                               ValueRange{buffers[e.getResult()].mem});
+      }
+      SmallVector<Value> iterArgs;
+      for (EinsumOp e : recurrences)
+        iterArgs.push_back(buffers[e.getResult()].mem);
+      for (EinsumOp e : recurrences)
+        iterArgs.push_back(nextBuffers[e.getResult()].mem);
+      auto forOp = scf::ForOp::create(rw, loc, indexConst(0), extent[iter],
+                                      indexConst(1), iterArgs);
+      rw.setInsertionPointToStart(forOp.getBody());
+      Value iv = forOp.getInductionVar();
+      rankValue[iter] = iv;
+      unsigned n = recurrences.size();
+      for (auto [i, e] : llvm::enumerate(recurrences)) {
+        buffers[e.getResult()].mem = forOp.getRegionIterArgs()[i];
+        nextBuffers[e.getResult()].mem = forOp.getRegionIterArgs()[n + i];
+      }
+      // The inner parts of the iterative rank: a full tile, or what is left
+      // of the parent on the last one: min(tile, |m| - m1 * tile).
+      for (Attribute a : cascade.getRanks()) {
+        auto r = cast<RankAttr>(a);
+        if (!r.isInnerPart())
+          continue;
+        bool ofIter = false;
+        for (Attribute b : cascade.getRanks()) {
+          auto o = cast<RankAttr>(b);
+          ofIter |= o.isOuterPart() && o.getName().getValue() == iter &&
+                    o.getParent() == r.getParent();
+        }
+        if (!ofIter)
+          continue;
+        Value start = arith::MulIOp::create(rw, loc, iv, indexConst(r.getTile()));
+        Value left = arith::SubIOp::create(
+            rw, loc, extent[r.getParent().getValue()], start);
+        current[r.getName().getValue()] =
+            arith::MinSIOp::create(rw, loc, left, indexConst(r.getTile()));
+      }
+      for (EinsumOp e : loop)
+        if (failed(lowerEinsum(e)))
+          return failure();
+      // Swap: the next values become the current ones.
+      SmallVector<Value> yieldValues;
+      for (EinsumOp e : recurrences)
+        yieldValues.push_back(nextBuffers[e.getResult()].mem);
+      for (EinsumOp e : recurrences)
+        yieldValues.push_back(buffers[e.getResult()].mem);
+      scf::YieldOp::create(rw, loc, yieldValues);
+      rw.setInsertionPointAfter(forOp);
+      for (Attribute a : cascade.getRanks()) {
+        StringRef n = cast<RankAttr>(a).getName().getValue();
+        current[n] = extent[n];
+      }
+      for (auto [i, e] : llvm::enumerate(recurrences)) {
+        Buffer fin = buffers[e.getResult()];
+        fin.mem = forOp.getResult(i);
+        finalBuffers[e.getResult()] = fin;
+      }
+    }
+    for (EinsumOp e : post)
+      if (failed(lowerEinsum(e)))
+        return failure();
+    // Heap buffers: the loop swaps current and next, so free the originals.
+    for (const Buffer &b : heap)
+      if (b.heap)
+        memref::DeallocOp::create(rw, loc, b.mem);
+    return success();
+  };
+
+  LogicalResult status = success();
+  if (outer.empty()) {
+    status = body();
+  } else {
+    SmallVector<Value> lbs, ubs, steps;
+    for (const std::string &r : outer) {
+      lbs.push_back(indexConst(0));
+      ubs.push_back(extent[r]);
+      steps.push_back(indexConst(1));
+    }
+    auto par = scf::ParallelOp::create(rw, loc, lbs, ubs, steps);
+    rw.setInsertionPoint(par.getBody()->getTerminator());
+    for (auto [i, r] : llvm::enumerate(outer))
+      rankValue[r] = par.getInductionVars()[i];
+    status = body();
+  }
+  if (failed(status))
+    return failure();
+  rw.setInsertionPoint(cascade);
+  Value tensor = bufferization::ToTensorOp::create(
+      rw, loc, resultType, result, /*restrict=*/true, /*writable=*/true);
+  rw.replaceOp(cascade, tensor);
+  return success();
+}
+
+LogicalResult cascade::lowerCascadeToLoops(RewriterBase &rewriter,
+                                           CascadeOp cascade) {
+  CascadeLowering lowering(rewriter, cascade);
+  return lowering.run();
+}
+
+namespace {
+struct ConvertEinToLoopsPass
+    : cascade::impl::ConvertEinToLoopsBase<ConvertEinToLoopsPass> {
+  void runOnOperation() override {
+    SmallVector<CascadeOp> cascades;
+    getOperation()->walk([&](CascadeOp c) { cascades.push_back(c); });
+    IRRewriter rewriter(&getContext());
+    for (CascadeOp c : cascades)
+      if (failed(lowerCascadeToLoops(rewriter, c)))
+        return signalPassFailure();
+  }
+};
+} // namespace

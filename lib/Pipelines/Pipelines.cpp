@@ -1,0 +1,154 @@
+//===- Pipelines.cpp - Cascade's named pass pipelines ---------------------===//
+//
+// Part of Cascade.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cascade/Pipelines/Pipelines.h"
+
+#include "cascade/Conversion/Passes.h"
+#include "dialects/Attn/Transforms/Passes.h"
+#include "dialects/Ein/Transforms/Passes.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+std::optional<cascade::Stage> cascade::parseStage(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<Stage>>(name)
+      .Case("attn", Stage::Attn)
+      .Case("ein", Stage::Ein)
+      .Case("ein-1pass", Stage::Ein1Pass)
+      .Case("loops", Stage::Loops)
+      .Case("llvm", Stage::LLVM)
+      .Default(std::nullopt);
+}
+
+llvm::StringRef cascade::stageName(Stage stage) {
+  switch (stage) {
+  case Stage::Attn:
+    return "attn";
+  case Stage::Ein:
+    return "ein";
+  case Stage::Ein1Pass:
+    return "ein-1pass";
+  case Stage::Loops:
+    return "loops";
+  case Stage::LLVM:
+    return "llvm";
+  }
+  return "";
+}
+
+namespace {
+/// Marks every public function `llvm.emit_c_interface`, so the compiled
+/// library exports `_mlir_ciface_<name>` taking memref descriptors.
+struct EmitCInterfacePass
+    : public PassWrapper<EmitCInterfacePass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(EmitCInterfacePass)
+  StringRef getArgument() const override { return "cascade-emit-c-interface"; }
+  StringRef getDescription() const override {
+    return "Give public functions a C interface";
+  }
+  void runOnOperation() override {
+    for (auto fn : getOperation().getOps<func::FuncOp>())
+      if (fn.isPublic() && !fn.isExternal())
+        fn->setAttr("llvm.emit_c_interface", UnitAttr::get(&getContext()));
+  }
+};
+} // namespace
+
+/// Bufferization and lowering to the LLVM dialect, shared by the CPU and
+/// reference pipelines.
+static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops) {
+  bufferization::OneShotBufferizePassOptions bufOpts;
+  bufOpts.bufferizeFunctionBoundaries = true;
+  bufOpts.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufOpts));
+  bufferization::BufferResultsToOutParamsPassOptions outOpts;
+  outOpts.hoistStaticAllocs = true;
+  outOpts.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outOpts));
+  if (stopAtLoops) {
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    return;
+  }
+  // Sequential execution of the parallel ranks.
+  pm.addPass(createParallelForToNestedForsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(std::make_unique<EmitCInterfacePass>());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
+                                      const CPUPipelineOptions &options,
+                                      Stage stopAfter) {
+  if (stopAfter == Stage::Attn)
+    return;
+  pm.addPass(attn::createAttnDecompose());
+  if (stopAfter == Stage::Ein)
+    return;
+  pm.addPass(ein::createEinDeferDivision());
+  ein::EinPartitionOptions partition;
+  partition.rank = "m";
+  partition.tile = options.tileM;
+  pm.addPass(ein::createEinPartition(partition));
+  pm.addPass(ein::createEinOnline());
+  if (stopAfter == Stage::Ein1Pass)
+    return;
+  pm.addPass(createConvertEinToLoops());
+  addBufferizeAndLower(pm, stopAfter == Stage::Loops);
+}
+
+void cascade::buildCascadeReferencePipeline(OpPassManager &pm) {
+  pm.addPass(attn::createAttnToReference());
+  addBufferizeAndLower(pm, /*stopAtLoops=*/false);
+}
+
+void cascade::registerCascadePipelines() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "cascade-cpu",
+      "Compile attention to the LLVM dialect for the CPU: attn-decompose, "
+      "ein-defer-division, ein-partition, ein-online, convert-ein-to-loops, "
+      "bufferization and LLVM lowering",
+      [](OpPassManager &pm, const CPUPipelineOptions &options) {
+        buildCascadeCPUPipeline(pm, options);
+      });
+  PassPipelineRegistration<>(
+      "cascade-reference",
+      "Compile with attention as calls of the runtime's reference "
+      "implementation (what cascade-run --check compares with)",
+      [](OpPassManager &pm) { buildCascadeReferencePipeline(pm); });
+}

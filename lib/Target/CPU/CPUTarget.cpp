@@ -1,0 +1,226 @@
+//===- CPUTarget.cpp - Compiling LLVM-dialect modules for the host CPU ----===//
+//
+// Part of Cascade.
+//
+//===----------------------------------------------------------------------===//
+//
+// Translation of LLVM-dialect modules to optimized LLVM IR, native object
+// emission and shared-library linking for the host.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cascade/Target/CPU.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/CodeGen.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <mutex>
+#include <string>
+
+using llvm::Error;
+using llvm::Expected;
+using llvm::StringRef;
+
+/// Returns an llvm::Error holding `message`.
+static Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// Initializes the native target and its assembly printer, once per process.
+/// Returns true on success.
+static bool initializeNativeTarget() {
+  static std::once_flag flag;
+  static bool initialized = false;
+  std::call_once(flag, [] {
+    // Both return true on failure.
+    initialized = !llvm::InitializeNativeTarget() &&
+                  !llvm::InitializeNativeTargetAsmPrinter();
+  });
+  return initialized;
+}
+
+Expected<std::unique_ptr<llvm::TargetMachine>>
+cascade::createHostTargetMachine() {
+  if (!initializeNativeTarget())
+    return makeError("cannot initialize the native LLVM target; was LLVM "
+                     "built with support for this host?");
+
+  llvm::Triple triple(llvm::sys::getProcessTriple());
+  std::string lookupError;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, lookupError);
+  if (!target)
+    return makeError("no LLVM target for the host triple '" + triple.str() +
+                     "': " + lookupError);
+
+  llvm::SubtargetFeatures features;
+  for (const llvm::StringMapEntry<bool> &feature :
+       llvm::sys::getHostCPUFeatures())
+    features.AddFeature(feature.getKey(), feature.getValue());
+
+  llvm::TargetOptions options;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, llvm::sys::getHostCPUName(), features.getString(), options,
+      llvm::Reloc::PIC_, /*CM=*/std::nullopt,
+      llvm::CodeGenOptLevel::Aggressive));
+  if (!machine)
+    return makeError("cannot create an LLVM target machine for '" +
+                     triple.str() + "'");
+  return machine;
+}
+
+/// Checks that every operation nested in `module` belongs to the LLVM
+/// dialect, so that the module can be translated; the first offending
+/// operation gets an error diagnostic.
+static Error checkLLVMStage(mlir::ModuleOp module) {
+  mlir::Operation *offending = nullptr;
+  module.getBody()->walk([&](mlir::Operation *op) {
+    if (llvm::isa<mlir::LLVM::LLVMDialect>(op->getDialect()))
+      return mlir::WalkResult::advance();
+    offending = op;
+    return mlir::WalkResult::interrupt();
+  });
+  if (!offending)
+    return Error::success();
+  std::string name = offending->getName().getStringRef().str();
+  mlir::emitError(offending->getLoc())
+      << "'" << name
+      << "' is not in the LLVM dialect; only modules lowered to the llvm "
+         "stage can be translated to LLVM IR";
+  return makeError("the module is not at the llvm stage (found '" + name +
+                   "')");
+}
+
+Expected<std::unique_ptr<llvm::Module>>
+cascade::translateToLLVMIR(mlir::ModuleOp module,
+                           llvm::LLVMContext &llvmContext) {
+  if (!module)
+    return makeError("no module to translate");
+  if (Error err = checkLLVMStage(module))
+    return std::move(err);
+
+  // The translation interfaces may already be registered (as they are by
+  // registerCascadeDependentDialects); registering them again is harmless.
+  mlir::MLIRContext *context = module.getContext();
+  mlir::registerBuiltinDialectTranslation(*context);
+  mlir::registerLLVMDialectTranslation(*context);
+
+  std::unique_ptr<llvm::Module> llvmModule =
+      mlir::translateModuleToLLVMIR(module, llvmContext);
+  if (!llvmModule)
+    return makeError("cannot translate the module to LLVM IR");
+
+  Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      createHostTargetMachine();
+  if (!machine)
+    return machine.takeError();
+  llvmModule->setTargetTriple((*machine)->getTargetTriple());
+  llvmModule->setDataLayout((*machine)->createDataLayout());
+
+  auto optimize =
+      mlir::makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
+                                      machine->get());
+  if (Error err = optimize(llvmModule.get()))
+    return llvm::joinErrors(makeError("LLVM optimization failed"),
+                            std::move(err));
+  return llvmModule;
+}
+
+Error cascade::emitObjectFile(llvm::Module &module,
+                              llvm::TargetMachine &targetMachine,
+                              StringRef path) {
+  const llvm::Triple &machineTriple = targetMachine.getTargetTriple();
+  if (module.getTargetTriple().empty())
+    module.setTargetTriple(machineTriple);
+  else if (module.getTargetTriple() != machineTriple)
+    return makeError("the module targets '" + module.getTargetTriple().str() +
+                     "' but the target machine is for '" +
+                     machineTriple.str() + "'");
+  if (module.getDataLayout().isDefault())
+    module.setDataLayout(targetMachine.createDataLayout());
+
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return makeError("cannot open '" + path + "' for writing: " +
+                     ec.message());
+
+  llvm::legacy::PassManager codegen;
+  if (targetMachine.addPassesToEmitFile(codegen, out.os(), nullptr,
+                                        llvm::CodeGenFileType::ObjectFile))
+    return makeError("the target machine for '" + machineTriple.str() +
+                     "' cannot emit object files");
+  codegen.run(module);
+
+  out.os().flush();
+  if (out.os().has_error()) {
+    std::string message = out.os().error().message();
+    out.os().clear_error();
+    return makeError("cannot write '" + path + "': " + message);
+  }
+  out.keep();
+  return Error::success();
+}
+
+Error cascade::linkSharedLibrary(StringRef objectPath, StringRef outPath) {
+  if (!llvm::sys::fs::exists(objectPath))
+    return makeError("object file '" + objectPath + "' does not exist");
+
+  static const char *const candidates[] = {"cc", "clang-22", "clang", "gcc"};
+  std::string driver;
+  for (const char *name : candidates) {
+    llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName(name);
+    if (found) {
+      driver = *found;
+      break;
+    }
+  }
+  if (driver.empty())
+    return makeError("cannot link '" + outPath +
+                     "': no C compiler driver found on PATH (tried cc, "
+                     "clang-22, clang and gcc)");
+
+  llvm::SmallVector<StringRef> args = {driver,  "-shared",  "-o",
+                                       outPath, objectPath, "-lm"};
+  std::string errorMessage;
+  bool executionFailed = false;
+  int exitCode = llvm::sys::ExecuteAndWait(
+      driver, args, /*Env=*/std::nullopt, /*Redirects=*/{},
+      /*SecondsToWait=*/0, /*MemoryLimit=*/0, &errorMessage, &executionFailed);
+
+  std::string commandLine;
+  for (StringRef arg : args) {
+    if (!commandLine.empty())
+      commandLine += ' ';
+    commandLine += arg.str();
+  }
+  if (executionFailed || exitCode < 0)
+    return makeError("cannot run '" + commandLine + "'" +
+                     (errorMessage.empty() ? std::string()
+                                           : ": " + errorMessage));
+  if (exitCode != 0)
+    return makeError("'" + commandLine + "' failed with exit code " +
+                     llvm::Twine(exitCode));
+  return Error::success();
+}

@@ -1,0 +1,70 @@
+# -*- Python -*-
+# Main lit configuration of the Cascade regression tests. The build directory's
+# lit.site.cfg.py (generated from lit.site.cfg.py.in) sets the paths below and
+# then loads this file.
+
+import os
+import shutil
+import subprocess
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "Cascade"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "Inputs"]
+
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.cascade_obj_root, "test")
+
+# FileCheck, `| count` and `| not` from config.llvm_tools_dir (a missing one is
+# fatal); the Cascade tools and then the LLVM tools first on PATH, so that a
+# RUN line may also start with `not`.
+llvm_config.use_default_substitutions()
+llvm_config.with_environment(
+    "PATH", [config.cascade_tools_dir, config.llvm_tools_dir], append_path=True
+)
+llvm_config.with_system_environment(["HOME", "TMPDIR", "CUDA_VISIBLE_DEVICES"])
+
+# FileCheck variables defined before a CHECK-LABEL do not leak past it.
+config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
+
+# %python: the interpreter the build was configured with, not the one running
+# lit (use_default_substitutions sets it to the latter).
+config.substitutions = [
+    (key, value) for key, value in config.substitutions if key != "%python"
+]
+config.substitutions.append(("%python", '"%s"' % config.python_executable))
+
+# The Cascade tools. A tool that this build does not define yet is left
+# unsubstituted rather than failing the configuration.
+tools = [
+    ToolSubst(name, unresolved="ignore")
+    for name in ["cascade-opt", "cascade-run", "cascadec", "cascade-bench"]
+]
+llvm_config.add_tool_substitutions(tools, [config.cascade_tools_dir])
+
+# Optional features.
+if os.path.exists("/usr/local/cuda/bin/ptxas") or shutil.which("ptxas"):
+    config.available_features.add("ptxas")
+
+
+def _python_has(module):
+    try:
+        return (
+            subprocess.run(
+                [config.python_executable, "-c", "import " + module],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=60,
+            ).returncode
+            == 0
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+if _python_has("numpy"):
+    config.available_features.add("numpy")

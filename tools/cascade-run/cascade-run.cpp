@@ -1,0 +1,501 @@
+//===- cascade-run.cpp - Compile and run a graph on .npy inputs -----------===//
+//
+// Part of Cascade. Compiles a module in memory with the CPU pipeline, runs
+// one function on NumPy inputs, writes its results as .npy files, and can
+// compare them with the same graph compiled against the reference
+// implementation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cascade/Pipelines/Pipelines.h"
+#include "cascade/Registration.h"
+#include "cascade/Runtime/CRunnerABI.h"
+#include "cascade/Runtime/Npy.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/AsmParser/AsmParserState.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <cmath>
+#include <random>
+
+using namespace mlir;
+using cascade::runtime::DType;
+using cascade::runtime::NpyArray;
+
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("cascade-run options");
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
+                                      cl::Required, cl::cat(category));
+static cl::opt<std::string>
+    entry("entry", cl::desc("function to run (default: the only public one)"),
+          cl::cat(category));
+static cl::list<std::string>
+    inputs("input",
+           cl::desc("an input: NAME=FILE.npy (by argument name) or FILE.npy "
+                    "(by position); arguments without one get random values"),
+           cl::cat(category));
+static cl::opt<std::string>
+    outputDir("output-dir",
+              cl::desc("write each result as DIR/<result>.npy"),
+              cl::cat(category));
+static cl::opt<bool>
+    check("check",
+          cl::desc("compare with the reference implementation (fp64 "
+                   "accumulation) and print the max abs and rel error"),
+          cl::cat(category));
+static cl::opt<double>
+    tolerance("tolerance",
+              cl::desc("max abs error --check accepts (default 1e-4)"),
+              cl::init(1e-4), cl::cat(category));
+static cl::opt<unsigned> repeat("repeat",
+                                cl::desc("run N times and print the timing"),
+                                cl::init(0), cl::cat(category));
+static cl::opt<unsigned> seed("seed", cl::desc("seed of the random inputs"),
+                              cl::init(0), cl::cat(category));
+static cl::opt<int64_t> tileM("tile-m", cl::desc("key tile size"), cl::init(64),
+                              cl::cat(category));
+
+static void fail(const std::string &msg) {
+  fmt::print(stderr, "cascade-run: error: {}\n", msg);
+  std::exit(1);
+}
+
+static std::string typeString(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t;
+  return s;
+}
+
+static std::string shapeString(llvm::ArrayRef<int64_t> shape) {
+  std::string s = "(";
+  for (auto [i, d] : llvm::enumerate(shape))
+    s += (i ? ", " : "") + std::to_string(d);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+static std::optional<DType> dtypeOf(Type t) {
+  if (t.isF32())
+    return DType::F32;
+  if (t.isF64())
+    return DType::F64;
+  if (t.isF16())
+    return DType::F16;
+  if (t.isInteger(32))
+    return DType::I32;
+  if (t.isInteger(64))
+    return DType::I64;
+  if (t.isInteger(8))
+    return DType::I8;
+  if (t.isInteger(1))
+    return DType::Bool;
+  return std::nullopt;
+}
+
+namespace {
+/// A function argument or result as cascade-run sees it.
+struct Slot {
+  std::string name;
+  RankedTensorType type;
+  DType dtype;
+};
+
+/// A buffer with an MLIR memref descriptor pointing at it.
+struct MemRef {
+  NpyArray array;
+  std::vector<int64_t> descriptor; // allocated, aligned, offset, sizes, strides
+
+  void *descriptorPtr() { return descriptor.data(); }
+  void bind() {
+    int64_t rank = array.shape.size();
+    descriptor.assign(3 + 2 * rank, 0);
+    auto ptr = reinterpret_cast<int64_t>(array.data.data());
+    descriptor[0] = ptr;
+    descriptor[1] = ptr;
+    descriptor[2] = 0;
+    int64_t stride = 1;
+    for (int64_t i = rank - 1; i >= 0; --i) {
+      descriptor[3 + i] = array.shape[i];
+      descriptor[3 + rank + i] = stride;
+      stride *= array.shape[i];
+    }
+  }
+};
+} // namespace
+
+/// The name the source gave an argument (`%q` -> "q"), if any.
+static std::string sourceName(const AsmParserState &state,
+                              llvm::SourceMgr &sm, BlockArgument arg) {
+  for (const auto &blockDef : state.getBlockDefs()) {
+    if (blockDef.block != arg.getOwner())
+      continue;
+    if (arg.getArgNumber() >= blockDef.arguments.size())
+      break;
+    llvm::SMRange range = blockDef.arguments[arg.getArgNumber()].loc;
+    std::string text(range.Start.getPointer(),
+                     range.End.getPointer() - range.Start.getPointer());
+    if (!text.empty() && text[0] == '%')
+      text = text.substr(1);
+    return text;
+  }
+  return "";
+}
+
+static NpyArray randomArray(const Slot &slot, std::mt19937 &rng) {
+  NpyArray a;
+  a.dtype = slot.dtype;
+  a.shape.assign(slot.type.getShape().begin(), slot.type.getShape().end());
+  int64_t n = a.numElements();
+  a.data.resize(n * cascade::runtime::dtypeSize(a.dtype));
+  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+  for (int64_t i = 0; i < n; ++i) {
+    switch (a.dtype) {
+    case DType::F32:
+      reinterpret_cast<float *>(a.data.data())[i] = uni(rng);
+      break;
+    case DType::F64:
+      reinterpret_cast<double *>(a.data.data())[i] = uni(rng);
+      break;
+    case DType::I32:
+      reinterpret_cast<int32_t *>(a.data.data())[i] = rng() % 16;
+      break;
+    case DType::I64:
+      reinterpret_cast<int64_t *>(a.data.data())[i] = rng() % 16;
+      break;
+    default:
+      a.data[i * cascade::runtime::dtypeSize(a.dtype)] = rng() % 2;
+      break;
+    }
+  }
+  return a;
+}
+
+static double elementAsDouble(const NpyArray &a, int64_t i) {
+  switch (a.dtype) {
+  case DType::F32:
+    return reinterpret_cast<const float *>(a.data.data())[i];
+  case DType::F64:
+    return reinterpret_cast<const double *>(a.data.data())[i];
+  case DType::I32:
+    return reinterpret_cast<const int32_t *>(a.data.data())[i];
+  case DType::I64:
+    return reinterpret_cast<const int64_t *>(a.data.data())[i];
+  default:
+    return a.data[i];
+  }
+}
+
+/// Compiles `module` (a clone) with `build`, JITs it, and returns the engine.
+static std::unique_ptr<ExecutionEngine>
+compile(ModuleOp module, llvm::function_ref<void(OpPassManager &)> build,
+        bool withReference) {
+  PassManager pm(module.getContext());
+  build(pm);
+  if (failed(pm.run(module)))
+    return nullptr;
+  ExecutionEngineOptions opts;
+  auto transformer = makeOptimizingTransformer(3, 0, nullptr);
+  opts.transformer = transformer;
+  opts.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = ExecutionEngine::create(module, opts);
+  if (!engine) {
+    fail("JIT compilation failed: " + llvm::toString(engine.takeError()));
+  }
+  if (withReference)
+    (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap map;
+      map[interner("_mlir_ciface_cascade_ref_attention_f32")] = {
+          llvm::orc::ExecutorAddr::fromPtr(
+              &_mlir_ciface_cascade_ref_attention_f32),
+          llvm::JITSymbolFlags::Exported};
+      return map;
+    });
+  return std::move(*engine);
+}
+
+static void invoke(ExecutionEngine &engine, llvm::StringRef fn,
+                   std::vector<MemRef> &args, std::vector<MemRef> &results) {
+  llvm::SmallVector<void *> descriptorPtrs;
+  for (MemRef &m : args)
+    descriptorPtrs.push_back(m.descriptorPtr());
+  for (MemRef &m : results)
+    descriptorPtrs.push_back(m.descriptorPtr());
+  llvm::SmallVector<void *> packed;
+  for (void *&p : descriptorPtrs)
+    packed.push_back(&p);
+  if (llvm::Error err = engine.invokePacked(("_mlir_ciface_" + fn).str(), packed))
+    fail("cannot run '" + fn.str() + "': " + llvm::toString(std::move(err)));
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM y(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "cascade-run: compile a module with the Cascade CPU pipeline and run one "
+      "function\n\n"
+      "The function must take and return statically shaped tensors. Inputs "
+      "are matched\nto arguments by name (--input q=q.npy, the name written "
+      "in the source) or by\nposition (--input q.npy); missing ones are "
+      "random (uniform in [-1, 1]).\nResults go to DIR/result<i>.npy with "
+      "--output-dir. --check compiles the\nmodule a second time with "
+      "attention as the runtime's reference implementation\n(fp64 "
+      "accumulation) and compares the results; it fails when the max abs "
+      "error\nexceeds --tolerance.\n");
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+
+  DialectRegistry registry;
+  cascade::registerCascadeDialects(registry);
+  cascade::registerCascadeDependentDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  std::string err;
+  auto file = openInputFile(inputFile, &err);
+  if (!file)
+    fail("cannot open '" + inputFile + "': " + err);
+  llvm::SourceMgr sm;
+  sm.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler handler(sm, &context);
+  AsmParserState state;
+  ParserConfig config(&context);
+  // Parse recording where each value is defined, to learn argument names.
+  Block parsed;
+  if (failed(parseAsmSourceFile(sm, &parsed, config, &state)))
+    return 1;
+  OwningOpRef<ModuleOp> module =
+      detail::constructContainerOpForParserIfNecessary<ModuleOp>(
+          &parsed, &context, FileLineColLoc::get(&context, inputFile, 1, 1));
+  if (!module || failed(verify(*module)))
+    return 1;
+
+  // The entry function.
+  func::FuncOp fn;
+  llvm::SmallVector<std::string> candidates;
+  for (auto f : module->getOps<func::FuncOp>())
+    if (f.isPublic() && !f.isExternal())
+      candidates.push_back(f.getName().str());
+  if (!entry.empty()) {
+    fn = module->lookupSymbol<func::FuncOp>(entry);
+    if (!fn || fn.isExternal())
+      fail(fmt::format("no function '{}' in {} (functions: {})", entry.getValue(),
+                       inputFile.getValue(), llvm::join(candidates, ", ")));
+  } else if (candidates.size() == 1) {
+    fn = module->lookupSymbol<func::FuncOp>(candidates[0]);
+  } else if (candidates.empty()) {
+    fail(fmt::format("{} has no public function to run", inputFile.getValue()));
+  } else {
+    fail(fmt::format("{} has several functions ({}); choose one with --entry",
+                     inputFile.getValue(), llvm::join(candidates, ", ")));
+  }
+  std::string fnName = fn.getName().str();
+
+  // Arguments and results.
+  std::vector<Slot> argSlots, resultSlots;
+  auto slotOf = [&](Type t, std::string name, const char *what) -> Slot {
+    auto rt = dyn_cast<RankedTensorType>(t);
+    if (!rt || !rt.hasStaticShape())
+      fail(fmt::format("{} '{}' of @{} has type {}; cascade-run needs "
+                       "statically shaped tensors",
+                       what, name, fnName, typeString(t)));
+    std::optional<DType> dt = dtypeOf(rt.getElementType());
+    if (!dt)
+      fail(fmt::format("{} '{}' of @{} has element type {}, which cascade-run "
+                       "cannot read or write as .npy",
+                       what, name, fnName, typeString(rt.getElementType())));
+    return Slot{name, rt, *dt};
+  };
+  for (BlockArgument arg : fn.getArguments()) {
+    std::string name;
+    if (auto attr = fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                    "cascade.name"))
+      name = attr.getValue().str();
+    if (name.empty())
+      name = sourceName(state, sm, arg);
+    if (name.empty())
+      name = "arg" + std::to_string(arg.getArgNumber());
+    argSlots.push_back(slotOf(arg.getType(), name, "argument"));
+  }
+  for (auto [i, t] : llvm::enumerate(fn.getResultTypes()))
+    resultSlots.push_back(slotOf(t, "result" + std::to_string(i), "result"));
+
+  // Inputs.
+  std::vector<std::optional<NpyArray>> given(argSlots.size());
+  unsigned position = 0;
+  for (const std::string &spec : inputs) {
+    size_t eq = spec.find('=');
+    int64_t index = -1;
+    std::string path = spec;
+    if (eq != std::string::npos) {
+      std::string name = spec.substr(0, eq);
+      path = spec.substr(eq + 1);
+      for (auto [i, s] : llvm::enumerate(argSlots))
+        if (s.name == name)
+          index = i;
+      if (index < 0) {
+        std::vector<std::string> names;
+        for (auto &s : argSlots)
+          names.push_back(s.name);
+        fail(fmt::format("--input {}: @{} has no argument named '{}' "
+                         "(arguments: {})",
+                         spec, fnName, name, llvm::join(names, ", ")));
+      }
+    } else {
+      while (position < argSlots.size() && given[position])
+        ++position;
+      if (position >= argSlots.size())
+        fail(fmt::format("--input {}: @{} takes only {} arguments", spec,
+                         fnName, argSlots.size()));
+      index = position;
+    }
+    if (given[index])
+      fail(fmt::format("argument '{}' is given twice", argSlots[index].name));
+    auto array = cascade::runtime::readNpy(path);
+    if (!array)
+      fail(fmt::format("--input {}: {}", spec, llvm::toString(array.takeError())));
+    const Slot &slot = argSlots[index];
+    std::vector<int64_t> expected(slot.type.getShape().begin(),
+                                  slot.type.getShape().end());
+    if (array->shape != expected)
+      fail(fmt::format("--input {}: argument '{}' expects shape {}, the file "
+                       "has {}",
+                       spec, slot.name, shapeString(expected),
+                       shapeString(array->shape)));
+    if (array->dtype != slot.dtype)
+      fail(fmt::format("--input {}: argument '{}' expects {}, the file has {}",
+                       spec, slot.name,
+                       cascade::runtime::dtypeName(slot.dtype).str(),
+                       cascade::runtime::dtypeName(array->dtype).str()));
+    given[index] = std::move(*array);
+  }
+  std::mt19937 rng(seed);
+  std::vector<MemRef> args(argSlots.size());
+  for (auto [i, slot] : llvm::enumerate(argSlots)) {
+    args[i].array = given[i] ? std::move(*given[i]) : randomArray(slot, rng);
+    args[i].bind();
+  }
+  auto makeResults = [&]() {
+    std::vector<MemRef> results(resultSlots.size());
+    for (auto [i, slot] : llvm::enumerate(resultSlots)) {
+      results[i].array.dtype = slot.dtype;
+      results[i].array.shape.assign(slot.type.getShape().begin(),
+                                    slot.type.getShape().end());
+      results[i].array.data.assign(results[i].array.numElements() *
+                                       cascade::runtime::dtypeSize(slot.dtype),
+                                   0);
+      results[i].bind();
+    }
+    return results;
+  };
+
+  // Compile and run.
+  OwningOpRef<ModuleOp> compiled = module->clone();
+  cascade::CPUPipelineOptions options;
+  options.tileM = tileM;
+  if (tileM <= 0)
+    fail(fmt::format("--tile-m must be positive, found {}", tileM.getValue()));
+  auto engine = compile(
+      *compiled,
+      [&](OpPassManager &pm) { cascade::buildCascadeCPUPipeline(pm, options); },
+      /*withReference=*/false);
+  if (!engine)
+    return 1;
+  std::vector<MemRef> results = makeResults();
+  invoke(*engine, fnName, args, results);
+
+  if (repeat > 0) {
+    std::vector<double> times;
+    for (unsigned r = 0; r < repeat; ++r) {
+      auto t0 = std::chrono::steady_clock::now();
+      invoke(*engine, fnName, args, results);
+      auto t1 = std::chrono::steady_clock::now();
+      times.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    }
+    double sum = 0, best = times[0];
+    for (double t : times) {
+      sum += t;
+      best = std::min(best, t);
+    }
+    fmt::print("time: min {:.3f} ms, mean {:.3f} ms over {} runs\n", best,
+               sum / times.size(), times.size());
+  }
+
+  if (!outputDir.empty()) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+      fail(fmt::format("cannot create '{}': {}", outputDir.getValue(),
+                       ec.message()));
+    for (auto [i, slot] : llvm::enumerate(resultSlots)) {
+      llvm::SmallString<128> path(outputDir);
+      llvm::sys::path::append(path, slot.name + ".npy");
+      if (llvm::Error e = cascade::runtime::writeNpy(path, results[i].array))
+        fail(llvm::toString(std::move(e)));
+      fmt::print("wrote {}\n", path.str().str());
+    }
+  }
+
+  if (check) {
+    OwningOpRef<ModuleOp> ref = module->clone();
+    auto refEngine = compile(
+        *ref, [&](OpPassManager &pm) { cascade::buildCascadeReferencePipeline(pm); },
+        /*withReference=*/true);
+    if (!refEngine)
+      return 1;
+    std::vector<MemRef> expected = makeResults();
+    invoke(*refEngine, fnName, args, expected);
+    bool ok = true;
+    for (auto [i, slot] : llvm::enumerate(resultSlots)) {
+      const NpyArray &got = results[i].array, &want = expected[i].array;
+      double maxAbs = 0, maxRef = 0;
+      int64_t nonFinite = 0;
+      for (int64_t j = 0, n = got.numElements(); j < n; ++j) {
+        double a = elementAsDouble(got, j), b = elementAsDouble(want, j);
+        if (!std::isfinite(a) || !std::isfinite(b)) {
+          ++nonFinite;
+          continue;
+        }
+        maxRef = std::max(maxRef, std::fabs(b));
+        maxAbs = std::max(maxAbs, std::fabs(a - b));
+      }
+      double rel = maxRef > 0 ? maxAbs / maxRef : maxAbs;
+      bool pass = nonFinite == 0 && maxAbs <= tolerance;
+      ok &= pass;
+      fmt::print("check {}: max abs error {:.3e}, max rel error {:.3e}{} -> {}\n",
+                 slot.name, maxAbs, rel,
+                 nonFinite ? fmt::format(", {} non-finite values", nonFinite)
+                           : std::string(),
+                 pass ? "ok" : "FAILED");
+    }
+    if (!ok) {
+      fmt::print(stderr,
+                 "cascade-run: error: results differ from the reference by "
+                 "more than --tolerance={}\n",
+                 tolerance.getValue());
+      return 1;
+    }
+  }
+  return 0;
+}

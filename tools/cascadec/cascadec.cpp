@@ -1,0 +1,330 @@
+//===- cascadec.cpp - The Cascade ahead-of-time compiler ------------------===//
+//
+// Part of Cascade.
+//
+//===----------------------------------------------------------------------===//
+//
+// cascadec compiles an MLIR module with attention ops for the host CPU. It
+// either stops after one stage of the CPU pipeline and prints the IR there
+// (`--emit=STAGE`), or goes all the way to optimized LLVM IR, a native object
+// file or a shared library, chosen by the extension of `-o`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cascade/Pipelines/Pipelines.h"
+#include "cascade/Registration.h"
+#include "cascade/Target/CPU.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace cl = llvm::cl;
+
+static cl::OptionCategory cascadecCategory("cascadec options");
+
+static cl::opt<std::string>
+    inputFilename(cl::Positional, cl::Required,
+                  cl::desc("<input .mlir file, '-' for stdin>"),
+                  cl::cat(cascadecCategory));
+
+static cl::opt<std::string>
+    outputFilename("o",
+                   cl::desc("Output file; without --emit its extension "
+                            "selects what is written (.so, .o, .ll, .mlir)"),
+                   cl::value_desc("file"), cl::cat(cascadecCategory));
+
+static cl::opt<std::string>
+    emitStage("emit",
+              cl::desc("Print the IR after this stage and stop: attn, ein, "
+                       "ein-1pass, loops, llvm, or llvm-ir (optimized LLVM "
+                       "IR); written to -o if given, else to stdout"),
+              cl::value_desc("stage"), cl::cat(cascadecCategory));
+
+static cl::opt<int64_t>
+    tileM("tile-m",
+          cl::desc("Key tile size: keys are processed in tiles of this many "
+                   "(the m0 extent of ein-1pass)"),
+          cl::init(64), cl::value_desc("N"), cl::cat(cascadecCategory));
+
+static const char *const overview = R"(Cascade ahead-of-time compiler for the host CPU
+
+  cascadec FILE.mlir -o OUT(.so|.o|.ll|.mlir) [--tile-m=N]
+  cascadec FILE.mlir --emit=STAGE [-o OUT] [--tile-m=N]
+
+FILE.mlir ('-' reads stdin) goes through the stages of the CPU pipeline:
+  attn       the input, attention as attn.attention ops
+  ein        attention decomposed into 3-pass ein cascades (ein.einsum)
+  ein-1pass  the cascades rewritten to one pass over the keys (deferred
+             division, keys split into tiles of --tile-m, online softmax)
+  loops      one fused loop nest per cascade, on buffers (scf, memref, linalg)
+  llvm       the LLVM dialect
+--emit=STAGE prints the IR after STAGE (llvm-ir: optimized LLVM IR) and
+stops. Otherwise the extension of -o selects the output: .so a shared
+library, .o an object file, .ll optimized LLVM IR, .mlir LLVM-dialect MLIR.
+Code is optimized (-O3) for the CPU cascadec runs on.
+
+C ABI: every public function @f(tensor args...) -> (tensor results...) is
+exported as
+  void _mlir_ciface_f(Desc *arg0, ..., Desc *result0, ...);
+where Desc is MLIR's ranked memref descriptor of the tensor's rank R,
+  struct { T *allocated; T *aligned; int64_t offset;
+           int64_t sizes[R]; int64_t strides[R]; }
+(strides counted in elements). Inputs come first, then one descriptor per
+result, whose buffer the caller allocates. See docs/CABI.md.
+
+MLIR debugging options (e.g. --mlir-print-ir-after-all, --mlir-timing) are
+accepted too; --help-hidden lists them.
+)";
+
+namespace {
+/// What cascadec writes.
+enum class OutputKind {
+  MLIR,          ///< MLIR text after some stage
+  LLVMIR,        ///< optimized LLVM IR text
+  Object,        ///< a native object file
+  SharedLibrary, ///< a shared library
+};
+
+/// The stage to stop after and what to write, from the command line.
+struct Plan {
+  cascade::Stage stage = cascade::Stage::LLVM;
+  OutputKind kind = OutputKind::MLIR;
+  std::string output;
+};
+} // namespace
+
+/// Prints `cascadec: <message>` to stderr.
+template <typename... Args>
+static void reportError(fmt::format_string<Args...> format, Args &&...args) {
+  std::fflush(stdout);
+  fmt::print(stderr, "cascadec: {}\n",
+             fmt::format(format, std::forward<Args>(args)...));
+}
+
+/// Works out the plan from the options; prints an error and returns nullopt
+/// when they are inconsistent.
+static std::optional<Plan> makePlan() {
+  Plan plan;
+  if (tileM <= 0) {
+    reportError("--tile-m must be a positive number of keys, got {}",
+                static_cast<int64_t>(tileM));
+    return std::nullopt;
+  }
+
+  if (emitStage.getNumOccurrences() > 0) {
+    plan.output = outputFilename.empty() ? "-" : outputFilename.getValue();
+    if (emitStage == "llvm-ir") {
+      plan.kind = OutputKind::LLVMIR;
+      plan.stage = cascade::Stage::LLVM;
+      return plan;
+    }
+    std::optional<cascade::Stage> stage = cascade::parseStage(emitStage);
+    if (!stage) {
+      reportError("unknown stage '{}' for --emit; valid stages are attn, ein, "
+                  "ein-1pass, loops, llvm and llvm-ir",
+                  emitStage.getValue());
+      return std::nullopt;
+    }
+    plan.kind = OutputKind::MLIR;
+    plan.stage = *stage;
+    return plan;
+  }
+
+  if (outputFilename.empty()) {
+    reportError("no output file: give -o OUT.so, OUT.o, OUT.ll or OUT.mlir, "
+                "or --emit=STAGE to print the IR of a stage");
+    return std::nullopt;
+  }
+  plan.output = outputFilename;
+  llvm::StringRef extension = llvm::sys::path::extension(plan.output);
+  if (extension == ".so") {
+    plan.kind = OutputKind::SharedLibrary;
+  } else if (extension == ".o") {
+    plan.kind = OutputKind::Object;
+  } else if (extension == ".ll") {
+    plan.kind = OutputKind::LLVMIR;
+  } else if (extension == ".mlir") {
+    plan.kind = OutputKind::MLIR;
+  } else {
+    reportError("cannot tell what to write to '{}' from its extension; "
+                "supported are .so (shared library), .o (object file), .ll "
+                "(LLVM IR) and .mlir (LLVM-dialect MLIR), or use --emit=STAGE",
+                plan.output);
+    return std::nullopt;
+  }
+  plan.stage = cascade::Stage::LLVM;
+  return plan;
+}
+
+/// Opens `path` ('-' is stdout) for writing text; prints an error and
+/// returns null on failure.
+static std::unique_ptr<llvm::ToolOutputFile> openTextOutput(
+    llvm::StringRef path) {
+  std::error_code ec;
+  auto file = std::make_unique<llvm::ToolOutputFile>(
+      path, ec, llvm::sys::fs::OF_TextWithCRLF);
+  if (ec) {
+    reportError("cannot open '{}' for writing: {}", path.str(), ec.message());
+    return nullptr;
+  }
+  return file;
+}
+
+/// Prints `error` (prefixed with `cascadec: `) and consumes it.
+static void reportError(llvm::Error error) {
+  reportError("{}", llvm::toString(std::move(error)));
+}
+
+/// Translates the LLVM-stage `module` and writes what `plan` asks for.
+/// Returns true on success.
+static bool writeNative(mlir::ModuleOp module, const Plan &plan) {
+  llvm::LLVMContext llvmContext;
+  llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
+      cascade::translateToLLVMIR(module, llvmContext);
+  if (!llvmModule) {
+    reportError(llvmModule.takeError());
+    return false;
+  }
+
+  if (plan.kind == OutputKind::LLVMIR) {
+    std::unique_ptr<llvm::ToolOutputFile> out = openTextOutput(plan.output);
+    if (!out)
+      return false;
+    (*llvmModule)->print(out->os(), /*AAW=*/nullptr);
+    out->os().flush();
+    if (out->os().has_error()) {
+      reportError("cannot write '{}': {}", plan.output,
+                  out->os().error().message());
+      out->os().clear_error();
+      return false;
+    }
+    out->keep();
+    return true;
+  }
+
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      cascade::createHostTargetMachine();
+  if (!machine) {
+    reportError(machine.takeError());
+    return false;
+  }
+
+  if (plan.kind == OutputKind::Object) {
+    if (llvm::Error err =
+            cascade::emitObjectFile(**llvmModule, **machine, plan.output)) {
+      reportError(std::move(err));
+      return false;
+    }
+    return true;
+  }
+
+  // A shared library: an object in a temporary file, then linked.
+  llvm::SmallString<128> objectPath;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+          "cascadec", "o", objectPath)) {
+    reportError("cannot create a temporary object file: {}", ec.message());
+    return false;
+  }
+  llvm::FileRemover removeObject(objectPath);
+  if (llvm::Error err =
+          cascade::emitObjectFile(**llvmModule, **machine, objectPath)) {
+    reportError(std::move(err));
+    return false;
+  }
+  if (llvm::Error err = cascade::linkSharedLibrary(objectPath, plan.output)) {
+    reportError(std::move(err));
+    return false;
+  }
+  return true;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
+  cl::HideUnrelatedOptions(cascadecCategory);
+  cl::ParseCommandLineOptions(argc, argv, overview);
+
+  std::optional<Plan> plan = makePlan();
+  if (!plan)
+    return 1;
+
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> input =
+      llvm::MemoryBuffer::getFileOrSTDIN(inputFilename, /*IsText=*/true);
+  if (std::error_code ec = input.getError()) {
+    reportError("cannot open '{}': {}", inputFilename.getValue(),
+                ec.message());
+    return 1;
+  }
+
+  mlir::DialectRegistry registry;
+  cascade::registerCascadeDialects(registry);
+  cascade::registerCascadeDependentDialects(registry);
+  cascade::registerCascadePasses();
+  mlir::MLIRContext context(registry);
+
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(*input), llvm::SMLoc());
+  mlir::SourceMgrDiagnosticHandler diagnosticHandler(sourceMgr, &context);
+
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  mlir::PassManager pm(&context);
+  if (mlir::failed(mlir::applyPassManagerCLOptions(pm)))
+    return 1;
+  cascade::CPUPipelineOptions options;
+  options.tileM = tileM;
+  cascade::buildCascadeCPUPipeline(pm, options, plan->stage);
+  if (mlir::failed(pm.run(*module)))
+    return 1;
+
+  if (plan->kind == OutputKind::MLIR) {
+    std::unique_ptr<llvm::ToolOutputFile> out = openTextOutput(plan->output);
+    if (!out)
+      return 1;
+    module->print(out->os());
+    out->os() << '\n';
+    out->os().flush();
+    if (out->os().has_error()) {
+      reportError("cannot write '{}': {}", plan->output,
+                  out->os().error().message());
+      out->os().clear_error();
+      return 1;
+    }
+    out->keep();
+    return 0;
+  }
+  return writeNative(*module, *plan) ? 0 : 1;
+}
