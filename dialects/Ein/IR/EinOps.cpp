@@ -142,8 +142,23 @@ static std::string printAtom(AffineExpr e, ArrayRef<StringRef> dims,
 
 /// Prints a sum of terms, all of whose coefficients are taken as given
 /// (negative ones print as subtraction).
-static std::string printTerms(ArrayRef<Term> terms, ArrayRef<StringRef> dims,
+static std::string printTerms(ArrayRef<Term> termsIn, ArrayRef<StringRef> dims,
                               ArrayRef<StringRef> syms) {
+  // Ranks in iteration-space order, then extents, then the rest: the printed
+  // form does not depend on how the expression was built.
+  SmallVector<Term> terms(termsIn.begin(), termsIn.end());
+  auto key = [](const Term &t) -> std::pair<int, unsigned> {
+    if (!t.atom)
+      return {3, 0};
+    if (auto d = dyn_cast<AffineDimExpr>(t.atom))
+      return {0, d.getPosition()};
+    if (auto s = dyn_cast<AffineSymbolExpr>(t.atom))
+      return {1, s.getPosition()};
+    return {2, 0};
+  };
+  llvm::stable_sort(terms, [&](const Term &a, const Term &b) {
+    return key(a) < key(b);
+  });
   std::string out;
   int64_t constant = 0;
   for (const Term &t : terms) {
@@ -242,7 +257,16 @@ std::string cascade::ein::printRankConstraint(AffineExpr expr, bool isEq,
     else if (t.coeff > 0)
       rhs.push_back(t);
   }
-  const char *rel = isEq ? " == " : " <= ";
+  if (isEq) {
+    // expr == 0 prints as `positive terms == negated negative terms`, which
+    // parses back to the same expression.
+    if (constant > 0)
+      rhs.push_back({constant, AffineExpr()});
+    else if (constant < 0)
+      lhs.push_back({-constant, AffineExpr()});
+    return printTerms(rhs, dims, syms) + " == " + printTerms(lhs, dims, syms);
+  }
+  const char *rel = " <= ";
   // lhs <= rhs + constant. A constant of -1 reads better as `<`.
   if (!isEq && constant == -1) {
     rel = " < ";
@@ -317,20 +341,24 @@ struct RankExprParser {
       return failure();
     while (true) {
       AffineExpr rhs;
+      SMLoc opLoc = parser.getCurrentLocation();
       if (succeeded(parser.parseOptionalStar())) {
         if (parseFactor(rhs))
           return failure();
+        if (!isa<AffineConstantExpr>(lhs) && !isa<AffineConstantExpr>(rhs))
+          return parser.emitError(opLoc, "a product of two ranks is not "
+                                         "affine; one side must be a constant");
         lhs = lhs * rhs;
       } else if (succeeded(parser.parseOptionalKeyword("floordiv"))) {
-        if (parseFactor(rhs))
+        if (parseFactor(rhs) || checkDivisor(opLoc, rhs, "floordiv"))
           return failure();
         lhs = lhs.floorDiv(rhs);
       } else if (succeeded(parser.parseOptionalKeyword("ceildiv"))) {
-        if (parseFactor(rhs))
+        if (parseFactor(rhs) || checkDivisor(opLoc, rhs, "ceildiv"))
           return failure();
         lhs = lhs.ceilDiv(rhs);
       } else if (succeeded(parser.parseOptionalKeyword("mod"))) {
-        if (parseFactor(rhs))
+        if (parseFactor(rhs) || checkDivisor(opLoc, rhs, "mod"))
           return failure();
         lhs = lhs % rhs;
       } else {
@@ -338,6 +366,14 @@ struct RankExprParser {
       }
     }
     result = lhs;
+    return success();
+  }
+
+  ParseResult checkDivisor(SMLoc loc, AffineExpr rhs, StringRef op) {
+    auto c = dyn_cast<AffineConstantExpr>(rhs);
+    if (!c || c.getValue() <= 0)
+      return parser.emitError(loc, "the right-hand side of `")
+             << op << "` must be a positive integer";
     return success();
   }
 
@@ -357,17 +393,19 @@ struct RankExprParser {
       return success();
     }
     if (succeeded(parser.parseOptionalVerticalBar())) {
-      std::string name;
-      if (parser.parseKeywordOrString(&name) || parser.parseVerticalBar())
+      StringRef nameRef;
+      if (parser.parseKeyword(&nameRef) || parser.parseVerticalBar())
         return failure();
+      std::string name = nameRef.str();
       result = getAffineSymbolExpr(indexOf(syms, name, /*allowNew=*/true), ctx);
       return success();
     }
     SMLoc loc = parser.getCurrentLocation();
-    std::string name;
-    if (parser.parseKeywordOrString(&name))
+    StringRef nameRef;
+    if (failed(parser.parseOptionalKeyword(&nameRef)))
       return parser.emitError(loc, "expected a rank name, an integer, `|rank|` "
                                    "or a parenthesized expression");
+    std::string name = nameRef.str();
     int64_t idx = indexOf(dims, name, allowNew);
     if (idx < 0)
       return parser.emitError(loc, "unknown rank '") << name << "'";
@@ -423,10 +461,21 @@ static void printExtendedFloat(OpAsmPrinter &p, double value) {
     p << "nan";
     return;
   }
-  std::ostringstream os;
-  os.precision(17);
-  os << value;
-  std::string s = os.str();
+  // Shortest text that reads back to the same double, with a '.' so the
+  // lexer takes it as a float literal (1e+30 -> 1.0e+30, 2 -> 2.0).
+  std::string s;
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::ostringstream os;
+    os.precision(precision);
+    os << value;
+    s = os.str();
+    if (std::stod(s) == value)
+      break;
+  }
+  if (s.find_first_of(".") == std::string::npos) {
+    size_t e = s.find_first_of("eE");
+    s.insert(e == std::string::npos ? s.size() : e, ".0");
+  }
   p << s;
 }
 
@@ -460,7 +509,14 @@ int64_t CascadeOp::rankIndex(StringRef name) {
 
 int64_t CascadeOp::staticExtent(StringRef name) {
   RankAttr r = lookupRank(name);
-  return r ? r.getExtent() : ShapedType::kDynamic;
+  if (!r)
+    return ShapedType::kDynamic;
+  if (r.isBound() && r.getOperand() < (int64_t)getInputs().size()) {
+    auto t = cast<RankedTensorType>(getInputs()[r.getOperand()].getType());
+    if (r.getDim() >= 0 && r.getDim() < t.getRank())
+      return t.getDimSize(r.getDim());
+  }
+  return r.getExtent();
 }
 
 std::string CascadeOp::uniqueRankName(StringRef base) {
@@ -507,9 +563,10 @@ ParseResult CascadeOp::parse(OpAsmParser &parser, OperationState &result) {
       parser.parseCommaSeparatedList(
           OpAsmParser::Delimiter::Square, [&]() -> ParseResult {
             SMLoc loc = parser.getCurrentLocation();
-            std::string rank;
-            if (parser.parseKeywordOrString(&rank) || parser.parseColon())
+            StringRef rankRef;
+            if (parser.parseKeyword(&rankRef) || parser.parseColon())
               return failure();
+            std::string rank = rankRef.str();
             if (findRank(rank))
               return parser.emitError(loc, "rank '") << rank << "' declared twice";
             StringAttr rankName = StringAttr::get(ctx, rank);
@@ -532,14 +589,19 @@ ParseResult CascadeOp::parse(OpAsmParser &parser, OperationState &result) {
                   parser.parseComma() || parser.parseInteger(dim) ||
                   parser.parseRParen())
                 return failure();
+              if (operand < 0 || dim < 0)
+                return parser.emitError(loc, "rank '")
+                       << rank << "' is bound to dim(" << operand << ", "
+                       << dim << "); both must be non-negative";
               ranks.push_back(RankAttr::get(ctx, rankName, ShapedType::kDynamic,
                                             operand, dim, none, 0, 0));
               return success();
             }
-            std::string parent;
             SMLoc parentLoc = parser.getCurrentLocation();
-            if (parser.parseKeywordOrString(&parent))
+            StringRef parentRef;
+            if (parser.parseKeyword(&parentRef))
               return failure();
+            std::string parent = parentRef.str();
             RankAttr p = findRank(parent);
             if (!p)
               return parser.emitError(parentLoc, "rank '")
@@ -548,7 +610,7 @@ ParseResult CascadeOp::parse(OpAsmParser &parser, OperationState &result) {
             bool outer;
             if (succeeded(parser.parseOptionalKeyword("floordiv")))
               outer = true;
-            else if (parser.parseKeyword("mod", "or `floordiv` after the parent rank"))
+            else if (parser.parseKeyword("mod", " or `floordiv` after the parent rank"))
               return failure();
             else
               outer = false;
@@ -677,6 +739,19 @@ LogicalResult CascadeOp::verifyRegions() {
     StringRef n = r.getName().getValue();
     if (!seen.insert(n).second)
       return emitOpError() << "rank '" << n << "' declared twice";
+    if (r.getExtent() < 0 && r.getExtent() != ShapedType::kDynamic)
+      return emitOpError() << "rank '" << n << "' has a negative extent "
+                           << r.getExtent();
+    if (r.getExtent() == ShapedType::kDynamic && !r.isBound() &&
+        !r.isPartition())
+      return emitOpError() << "rank '" << n
+                           << "' has a dynamic extent but is bound to no "
+                              "input dimension";
+    if (r.isBound() && r.getOperand() < 0)
+      return emitOpError() << "rank '" << n << "' is bound to input "
+                           << r.getOperand();
+    if (r.isPartition() && (r.getTile() <= 0 || (r.getPart() != 0 && r.getPart() != 1)))
+      return emitOpError() << "rank '" << n << "' has an invalid partition";
     if (r.isPartition() && !lookupRank(r.getParent().getValue()))
       return emitOpError() << "rank '" << n << "' is a part of undeclared rank '"
                            << r.getParent().getValue() << "'";
@@ -833,8 +908,8 @@ double EinsumOp::getEffectiveFill() {
 ParseResult EinsumOp::parse(OpAsmParser &parser, OperationState &result) {
   MLIRContext *ctx = parser.getContext();
   Builder &b = parser.getBuilder();
-  std::string name;
-  if (parser.parseKeywordOrString(&name))
+  StringRef name;
+  if (parser.parseKeyword(&name))
     return failure();
   result.addAttribute("name", StringAttr::get(ctx, name));
 
@@ -1031,6 +1106,10 @@ LogicalResult EinsumOp::verify() {
       return emitOpError() << what << " must have " << nd << " dims and " << ns
                            << " symbols, found " << m.getNumDims() << " and "
                            << m.getNumSymbols();
+    for (AffineExpr e : m.getResults())
+      if (!e.isPureAffine())
+        return emitOpError() << what << " must be affine in the ranks, found "
+                             << AffineMapAttr::get(AffineMap::get(nd, ns, e));
     return success();
   };
   AffineMap out = getOutputMap();
@@ -1132,7 +1211,7 @@ LogicalResult EinsumOp::verify() {
       return emitOpError() << "map region argument of type " << arg.getType()
                            << " for an operand with element type " << elt;
   }
-  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  auto yield = block.empty() ? YieldOp() : dyn_cast<YieldOp>(block.back());
   if (!yield || yield.getValues().size() != 1 ||
       yield.getValues()[0].getType() != type.getElementType())
     return emitOpError() << "map region must yield one "

@@ -1,0 +1,51 @@
+// RUN: cascade-opt %s --split-input-file --convert-ein-to-loops -verify-diagnostics
+
+// A reduction over the outer part of a partitioned rank must first become a
+// running value (ein-online).
+func.func @needs_online(%s: tensor<2x4x3xf32>) -> tensor<3xf32> {
+  %r = ein.cascade "x" ranks [m: 8, m1: m floordiv 4, m0: m mod 4, p: 3] ins(%S = %s : tensor<2x4x3xf32>) -> tensor<3xf32> {
+    // expected-error @+1 {{'T' reduces over 'm1', the outer part of a partitioned rank; run ein-online to make it a running value before convert-ein-to-loops}}
+    %T = ein.einsum T[p] += (%S[m1, m0, p]) {
+    ^bb0(%x: f32):
+      ein.yield %x : f32
+    } : (tensor<2x4x3xf32>) -> tensor<3xf32>
+    ein.yield %T : tensor<3xf32>
+  }
+  return %r : tensor<3xf32>
+}
+
+// -----
+
+// An input access that moves along a tile rank with a stride other than 1.
+func.func @strided_access(%s: tensor<8x3xf32>) -> tensor<3xf32> {
+  %r = ein.cascade "x" ranks [m: 4, p: 3] ins(%S = %s : tensor<8x3xf32>) -> tensor<3xf32> {
+    // expected-error @+1 {{access [m * 2, p] must move along at most one rank of the tile, with stride 1}}
+    %T = ein.einsum T[p] += (%S[m * 2, p]) {
+    ^bb0(%x: f32):
+      ein.yield %x : f32
+    } : (tensor<8x3xf32>) -> tensor<3xf32>
+    ein.yield %T : tensor<3xf32>
+  }
+  return %r : tensor<3xf32>
+}
+
+// -----
+
+// Two recurrences over different ranks cannot share one loop.
+func.func @two_iterative_ranks(%s: tensor<4x4xf32>) -> tensor<4x5xf32> {
+  %r = ein.cascade "x" ranks [m: 4, n: 4] ins(%S = %s : tensor<4x4xf32>) -> tensor<4x5xf32> {
+    %R = ein.einsum R[m + 1, n] = (%R[m, n], %S[m, n]) init(0.0) {
+    ^bb0(%x: f32, %y: f32):
+      %0 = arith.addf %x, %y : f32
+      ein.yield %0 : f32
+    } : (tensor<5x4xf32>, tensor<4x4xf32>) -> tensor<5x4xf32>
+    // expected-error @+1 {{recurrences over both 'm' and 'n' cannot be fused into one loop nest}}
+    %U = ein.einsum U[m, n + 1] = (%U[m, n], %R[m, n]) init(0.0) {
+    ^bb0(%x: f32, %y: f32):
+      %0 = arith.addf %x, %y : f32
+      ein.yield %0 : f32
+    } : (tensor<4x5xf32>, tensor<5x4xf32>) -> tensor<4x5xf32>
+    ein.yield %U : tensor<4x5xf32>
+  }
+  return %r : tensor<4x5xf32>
+}
