@@ -85,6 +85,7 @@ static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops) {
   pm.addPass(bufferization::createOneShotBufferizePass(bufOpts));
   bufferization::BufferResultsToOutParamsPassOptions outOpts;
   outOpts.hoistStaticAllocs = true;
+  outOpts.hoistDynamicAllocs = true;
   outOpts.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outOpts));
   if (stopAtLoops) {

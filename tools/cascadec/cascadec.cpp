@@ -72,7 +72,8 @@ static cl::opt<int64_t>
                    "(the m0 extent of ein-1pass)"),
           cl::init(64), cl::value_desc("N"), cl::cat(cascadecCategory));
 
-static const char *const overview = R"(Cascade ahead-of-time compiler for the host CPU
+static const char *const overview =
+    R"(Cascade ahead-of-time compiler for the host CPU
 
   cascadec FILE.mlir -o OUT(.so|.o|.ll|.mlir) [--tile-m=N]
   cascadec FILE.mlir --emit=STAGE [-o OUT] [--tile-m=N]
@@ -184,8 +185,8 @@ static std::optional<Plan> makePlan() {
 
 /// Opens `path` ('-' is stdout) for writing text; prints an error and
 /// returns null on failure.
-static std::unique_ptr<llvm::ToolOutputFile> openTextOutput(
-    llvm::StringRef path) {
+static std::unique_ptr<llvm::ToolOutputFile>
+openTextOutput(llvm::StringRef path) {
   std::error_code ec;
   auto file = std::make_unique<llvm::ToolOutputFile>(
       path, ec, llvm::sys::fs::OF_TextWithCRLF);
@@ -246,8 +247,8 @@ static bool writeNative(mlir::ModuleOp module, const Plan &plan) {
 
   // A shared library: an object in a temporary file, then linked.
   llvm::SmallString<128> objectPath;
-  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
-          "cascadec", "o", objectPath)) {
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("cascadec", "o", objectPath)) {
     reportError("cannot create a temporary object file: {}", ec.message());
     return false;
   }
@@ -281,8 +282,7 @@ int main(int argc, char **argv) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> input =
       llvm::MemoryBuffer::getFileOrSTDIN(inputFilename, /*IsText=*/true);
   if (std::error_code ec = input.getError()) {
-    reportError("cannot open '{}': {}", inputFilename.getValue(),
-                ec.message());
+    reportError("cannot open '{}': {}", inputFilename.getValue(), ec.message());
     return 1;
   }
 

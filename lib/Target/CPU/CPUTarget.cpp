@@ -95,8 +95,8 @@ cascade::createHostTargetMachine() {
 /// operation gets an error diagnostic.
 static Error checkLLVMStage(mlir::ModuleOp module) {
   mlir::Operation *offending = nullptr;
-  module.getBody()->walk([&](mlir::Operation *op) {
-    if (llvm::isa<mlir::LLVM::LLVMDialect>(op->getDialect()))
+  module.getBody()->walk<mlir::WalkOrder::PreOrder>([&](mlir::Operation *op) {
+    if (llvm::isa_and_nonnull<mlir::LLVM::LLVMDialect>(op->getDialect()))
       return mlir::WalkResult::advance();
     offending = op;
     return mlir::WalkResult::interrupt();
@@ -138,9 +138,8 @@ cascade::translateToLLVMIR(mlir::ModuleOp module,
   llvmModule->setTargetTriple((*machine)->getTargetTriple());
   llvmModule->setDataLayout((*machine)->createDataLayout());
 
-  auto optimize =
-      mlir::makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
-                                      machine->get());
+  auto optimize = mlir::makeOptimizingTransformer(
+      /*optLevel=*/3, /*sizeLevel=*/0, machine->get());
   if (Error err = optimize(llvmModule.get()))
     return llvm::joinErrors(makeError("LLVM optimization failed"),
                             std::move(err));
@@ -155,16 +154,15 @@ Error cascade::emitObjectFile(llvm::Module &module,
     module.setTargetTriple(machineTriple);
   else if (module.getTargetTriple() != machineTriple)
     return makeError("the module targets '" + module.getTargetTriple().str() +
-                     "' but the target machine is for '" +
-                     machineTriple.str() + "'");
+                     "' but the target machine is for '" + machineTriple.str() +
+                     "'");
   if (module.getDataLayout().isDefault())
     module.setDataLayout(targetMachine.createDataLayout());
 
   std::error_code ec;
   llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
   if (ec)
-    return makeError("cannot open '" + path + "' for writing: " +
-                     ec.message());
+    return makeError("cannot open '" + path + "' for writing: " + ec.message());
 
   llvm::legacy::PassManager codegen;
   if (targetMachine.addPassesToEmitFile(codegen, out.os(), nullptr,
@@ -216,9 +214,9 @@ Error cascade::linkSharedLibrary(StringRef objectPath, StringRef outPath) {
     commandLine += arg.str();
   }
   if (executionFailed || exitCode < 0)
-    return makeError("cannot run '" + commandLine + "'" +
-                     (errorMessage.empty() ? std::string()
-                                           : ": " + errorMessage));
+    return makeError(
+        "cannot run '" + commandLine + "'" +
+        (errorMessage.empty() ? std::string() : ": " + errorMessage));
   if (exitCode != 0)
     return makeError("'" + commandLine + "' failed with exit code " +
                      llvm::Twine(exitCode));

@@ -13,13 +13,18 @@
 |* result), and compares with a double-precision softmax attention computed   *|
 |* here. CAUSAL is 0 (none), 1 (top-left: key m is visible to query p when    *|
 |* m <= p) or 2 (bottom-right: when m <= p + M - N); SCALE defaults to        *|
-|* 1/sqrt(D). The function is also run from several threads at once, which    *|
-|* must give bitwise the same output. Prints `max_abs_err=<value>` and `OK`   *|
-|* when the error is below 1e-5.                                              *|
+|* 1/sqrt(D). The function is also run from several threads at once, each    *|
+|* with an 8 MiB stack, which must give bitwise the same output. Prints       *|
+|* `heap_growth_per_call=<bytes>` (what repeated calls leave allocated on the *|
+|* heap; `unknown` without glibc), `max_abs_err=<value>`, and `OK` when the   *|
+|* error is below 1e-5 and the threads agree.                                 *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
 #include <dlfcn.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -40,6 +45,9 @@ typedef void (*AttentionFn)(MemRef4D *q, MemRef4D *k, MemRef4D *v,
                             MemRef4D *out);
 
 enum { kNumThreads = 4 };
+
+/* The stack of each calling thread: a common default for threads. */
+static const size_t kThreadStackBytes = 8u << 20;
 
 /* A contiguous, row-major descriptor of the given shape, zero-filled. */
 static MemRef4D makeMemRef(int64_t d0, int64_t d1, int64_t d2, int64_t d3) {
@@ -103,10 +111,27 @@ static void *runJob(void *arg) {
   return NULL;
 }
 
+/* Prints how many bytes each further call leaves allocated on the heap. */
+static void printHeapGrowth(AttentionFn fn, MemRef4D *q, MemRef4D *k,
+                            MemRef4D *v, MemRef4D *out) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+  enum { kCalls = 8 };
+  size_t before = mallinfo2().uordblks;
+  for (int i = 0; i < kCalls; ++i)
+    fn(q, k, v, out);
+  size_t after = mallinfo2().uordblks;
+  printf("heap_growth_per_call=%zu\n",
+         after > before ? (after - before) / kCalls : (size_t)0);
+#else
+  (void)fn, (void)q, (void)k, (void)v, (void)out;
+  printf("heap_growth_per_call=unknown\n");
+#endif
+}
+
 int main(int argc, char **argv) {
   if (argc != 11 && argc != 12) {
-    fprintf(stderr,
-            "usage: %s LIB.so FN B HQ HKV N M D DV CAUSAL [SCALE]\n", argv[0]);
+    fprintf(stderr, "usage: %s LIB.so FN B HQ HKV N M D DV CAUSAL [SCALE]\n",
+            argv[0]);
     return 2;
   }
   const char *library = argv[1];
@@ -143,6 +168,7 @@ int main(int argc, char **argv) {
   fill(&k, 2);
   fill(&v, 3);
   fn(&q, &k, &v, &out);
+  printHeapGrowth(fn, &q, &k, &v, &out);
 
   /* The reference, in double precision. */
   int64_t group = hq / hkv;
@@ -191,17 +217,24 @@ int main(int argc, char **argv) {
   ThreadJob jobs[kNumThreads];
   pthread_t threads[kNumThreads];
   int sameAcrossThreads = 1;
+  pthread_attr_t attributes;
+  if (pthread_attr_init(&attributes) != 0 ||
+      pthread_attr_setstacksize(&attributes, kThreadStackBytes) != 0) {
+    fprintf(stderr, "driver: cannot set up thread attributes\n");
+    return 1;
+  }
   for (int t = 0; t < kNumThreads; ++t) {
     jobs[t].fn = fn;
     jobs[t].q = &q;
     jobs[t].k = &k;
     jobs[t].v = &v;
     jobs[t].out = makeMemRef(b, hq, n, dv);
-    if (pthread_create(&threads[t], NULL, runJob, &jobs[t]) != 0) {
+    if (pthread_create(&threads[t], &attributes, runJob, &jobs[t]) != 0) {
       fprintf(stderr, "driver: cannot create a thread\n");
       return 1;
     }
   }
+  pthread_attr_destroy(&attributes);
   for (int t = 0; t < kNumThreads; ++t) {
     pthread_join(threads[t], NULL);
     if (memcmp(jobs[t].out.aligned, out.aligned,

@@ -1,0 +1,3 @@
+// Not valid MLIR: the argument list is not closed.
+
+func.func @f( {
