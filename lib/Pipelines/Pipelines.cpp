@@ -78,6 +78,8 @@ struct EmitCInterfacePass
 /// Bufferization and lowering to the LLVM dialect, shared by the CPU and
 /// reference pipelines.
 static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops) {
+  // Elementwise arithmetic on tensors around the attention blocks.
+  pm.addPass(createConvertElementwiseToLinalgPass());
   bufferization::OneShotBufferizePassOptions bufOpts;
   bufOpts.bufferizeFunctionBoundaries = true;
   bufOpts.functionBoundaryTypeConversion =
@@ -135,6 +137,9 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
 
 void cascade::buildCascadeReferencePipeline(OpPassManager &pm) {
   pm.addPass(attn::createAttnToReference());
+  // Cascades written directly in ein are evaluated as written, one pass per
+  // reduction, without the partition and online rewrites.
+  pm.addPass(createConvertEinToLoops());
   addBufferizeAndLower(pm, /*stopAtLoops=*/false);
 }
 

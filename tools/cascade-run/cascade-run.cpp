@@ -301,6 +301,10 @@ int main(int argc, char **argv) {
       candidates.push_back(f.getName().str());
   if (!entry.empty()) {
     fn = module->lookupSymbol<func::FuncOp>(entry);
+    if (fn && !fn.isExternal() && !fn.isPublic())
+      fail(fmt::format("function '{}' is private; cascade-run runs public "
+                       "functions (public ones: {})",
+                       entry.getValue(), llvm::join(candidates, ", ")));
     if (!fn || fn.isExternal())
       fail(fmt::format("no function '{}' in {} (functions: {})", entry.getValue(),
                        inputFile.getValue(), llvm::join(candidates, ", ")));
@@ -418,6 +422,9 @@ int main(int argc, char **argv) {
   options.tileM = tileM;
   if (tileM <= 0)
     fail(fmt::format("--tile-m must be positive, found {}", tileM.getValue()));
+  if (!(tolerance >= 0))
+    fail(fmt::format("--tolerance must be a non-negative number, found {}",
+                     tolerance.getValue()));
   auto engine = compile(
       *compiled,
       [&](OpPassManager &pm) { cascade::buildCascadeCPUPipeline(pm, options); },
@@ -466,7 +473,7 @@ int main(int argc, char **argv) {
       return 1;
     std::vector<MemRef> expected = makeResults();
     invoke(*refEngine, fnName, args, expected);
-    bool ok = true;
+    bool ok = true, anyNonFinite = false;
     for (auto [i, slot] : llvm::enumerate(resultSlots)) {
       const NpyArray &got = results[i].array, &want = expected[i].array;
       double maxAbs = 0, maxRef = 0;
@@ -482,6 +489,7 @@ int main(int argc, char **argv) {
       }
       double rel = maxRef > 0 ? maxAbs / maxRef : maxAbs;
       bool pass = nonFinite == 0 && maxAbs <= tolerance;
+      anyNonFinite |= nonFinite != 0;
       ok &= pass;
       fmt::print("check {}: max abs error {:.3e}, max rel error {:.3e}{} -> {}\n",
                  slot.name, maxAbs, rel,
@@ -490,10 +498,15 @@ int main(int argc, char **argv) {
                  pass ? "ok" : "FAILED");
     }
     if (!ok) {
-      fmt::print(stderr,
-                 "cascade-run: error: results differ from the reference by "
-                 "more than --tolerance={}\n",
-                 tolerance.getValue());
+      if (anyNonFinite)
+        fmt::print(stderr, "cascade-run: error: results or reference contain "
+                           "NaN or infinite values (see the check lines "
+                           "above)\n");
+      else
+        fmt::print(stderr,
+                   "cascade-run: error: results differ from the reference by "
+                   "more than --tolerance={}\n",
+                   tolerance.getValue());
       return 1;
     }
   }

@@ -544,6 +544,23 @@ std::string CascadeOp::uniqueTensorName(StringRef base) {
   }
 }
 
+SmallVector<EinsumOp>
+cascade::ein::einsumsInDependenceOrder(CascadeOp cascade) {
+  SmallVector<EinsumOp> order;
+  DenseSet<Operation *> done;
+  std::function<void(EinsumOp)> visit = [&](EinsumOp e) {
+    if (!done.insert(e).second)
+      return;
+    for (Value v : e.getInputs())
+      if (auto p = v.getDefiningOp<EinsumOp>(); p && p != e)
+        visit(p);
+    order.push_back(e);
+  };
+  for (EinsumOp e : cascade.getBodyBlock().getOps<EinsumOp>())
+    visit(e);
+  return order;
+}
+
 ParseResult CascadeOp::parse(OpAsmParser &parser, OperationState &result) {
   MLIRContext *ctx = parser.getContext();
   std::string name;
@@ -830,6 +847,13 @@ LogicalResult CascadeOp::verifyRegions() {
 
 void EinsumOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
   setNameFn(getResult(), getName());
+}
+
+void EinsumOp::getAsmBlockArgumentNames(Region &region,
+                                        OpAsmSetValueNameFn setNameFn) {
+  // The scalar read from `QK` prints as `%qk`.
+  for (auto [arg, input] : llvm::zip(region.getArguments(), getInputs()))
+    setNameFn(arg, StringRef(tensorName(input)).lower());
 }
 
 int64_t EinsumOp::rankIndex(StringRef name) {

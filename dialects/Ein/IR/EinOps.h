@@ -46,6 +46,10 @@ std::string printRankConstraint(mlir::AffineExpr expr, bool isEq,
 /// without the SSA name: `[b, h, m, p]`.
 std::string printAccess(EinsumOp op, mlir::AffineMap map);
 
+/// The einsums of `cascade`, every producer before its readers (a
+/// recurrence's use of its own result aside).
+llvm::SmallVector<EinsumOp> einsumsInDependenceOrder(CascadeOp cascade);
+
 /// The identity of a reduction (0 for +, 1 for *, -inf for max, +inf for min).
 double reductionIdentity(ReductionKind kind);
 

@@ -68,7 +68,8 @@ def Ein_CascadeOp : Ein_Op<"cascade", [
 }
 
 def Ein_EinsumOp : Ein_Op<"einsum", [
-    DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>,
+    DeclareOpInterfaceMethods<OpAsmOpInterface,
+                              ["getAsmResultNames", "getAsmBlockArgumentNames"]>,
     HasParent<"CascadeOp">, Pure]> {
   let summary = "one extended Einsum: access, map, reduction, condition";
   let description = [{

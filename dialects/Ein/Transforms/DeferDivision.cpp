@@ -17,32 +17,6 @@ namespace cascade::ein {
 using namespace mlir;
 using namespace cascade::ein;
 
-static bool usesValue(Value v, Value a) {
-  if (v == a)
-    return true;
-  if (Operation *def = v.getDefiningOp())
-    return llvm::any_of(def->getOperands(),
-                        [&](Value o) { return usesValue(o, a); });
-  return false;
-}
-
-/// Whether `v` is `a` times factors that do not involve `a`.
-static bool isLinearIn(Value v, Value a) {
-  if (v == a)
-    return true;
-  auto mul = v.getDefiningOp<arith::MulFOp>();
-  if (!mul)
-    return false;
-  Value x = mul.getLhs(), y = mul.getRhs();
-  return (isLinearIn(x, a) && !usesValue(y, a)) ||
-         (isLinearIn(y, a) && !usesValue(x, a));
-}
-
-/// The yielded value of a map region.
-static Value mapResult(EinsumOp op) {
-  return cast<YieldOp>(op.getMapBlock().getTerminator()).getValues()[0];
-}
-
 namespace {
 /// One division `D: A = X / Y` read by a sum `C` that can absorb it.
 struct DeferCandidate {

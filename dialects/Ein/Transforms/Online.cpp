@@ -21,30 +21,6 @@ namespace cascade::ein {
 using namespace mlir;
 using namespace cascade::ein;
 
-static Value mapResult(EinsumOp op) {
-  return cast<YieldOp>(op.getMapBlock().getTerminator()).getValues()[0];
-}
-
-static bool usesValue(Value v, Value a) {
-  if (v == a)
-    return true;
-  if (Operation *def = v.getDefiningOp())
-    return llvm::any_of(def->getOperands(),
-                        [&](Value o) { return usesValue(o, a); });
-  return false;
-}
-
-static bool isLinearIn(Value v, Value a) {
-  if (v == a)
-    return true;
-  auto mul = v.getDefiningOp<arith::MulFOp>();
-  if (!mul)
-    return false;
-  Value x = mul.getLhs(), y = mul.getRhs();
-  return (isLinearIn(x, a) && !usesValue(y, a)) ||
-         (isLinearIn(y, a) && !usesValue(x, a));
-}
-
 /// Whether `c`'s map is `exp(x - r)` where `r` is its operand `idx` and `r`
 /// is used nowhere else: then replacing `r` by a larger running value `r'`
 /// scales the result by `exp(r - r')`.
@@ -54,7 +30,7 @@ static bool isExpOfDifference(EinsumOp c, unsigned idx) {
   if (!exp || !r.hasOneUse())
     return false;
   auto sub = exp.getOperand().getDefiningOp<arith::SubFOp>();
-  return sub && sub.getRhs() == r && !usesValue(sub.getLhs(), r);
+  return sub && sub.getRhs() == r && !mapUses(sub.getLhs(), r);
 }
 
 static std::string stripPrefix(StringRef name, StringRef chars) {
@@ -127,11 +103,8 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
     EinsumOp e = plan.reduction;
     for (OpOperand &use : e->getUses()) {
       auto c = dyn_cast<EinsumOp>(use.getOwner());
-      if (!c) {
-        return cascade.emitRemark()
-               << "ein-online: cannot make '" << e.getName()
-               << "' a running value: the cascade returns it directly";
-      }
+      if (!c)
+        continue; // the cascade result: the final running value
       if (!iterates(c))
         continue; // read after the pass: it reads the final running value
       if (e.getReduction() == ReductionKind::Max &&
@@ -318,9 +291,30 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
   for (Plan &plan : plans) {
     EinsumOp e = plan.reduction;
     SmallVector<std::string> ranks = sortedWithIter(e);
+    // A returned reduction becomes a read of the final running value:
+    // X[...] = RX[..., |m1|, ...].
+    if (llvm::any_of(e->getUsers(), [](Operation *u) { return isa<YieldOp>(u); })) {
+      EinsumSpec s(ctx);
+      s.name = e.getName().str();
+      s.elementType = cast<RankedTensorType>(e.getType()).getElementType();
+      SmallVector<AffineExpr> acc;
+      for (const std::string &r : outputRanks(e))
+        s.output.push_back(s.dim(r));
+      for (const std::string &r : ranks)
+        acc.push_back(r == iter ? s.sym(iter) : s.dim(r));
+      s.addInput(plan.running, acc);
+      rewriter.setInsertionPoint(e);
+      EinsumOp fin = buildEinsum(rewriter, e.getLoc(), cascade, s,
+                                 [](OpBuilder &, Location, ValueRange a) {
+                                   return a[0];
+                                 });
+      e.getResult().replaceUsesWithIf(fin.getResult(), [](OpOperand &use) {
+        return isa<YieldOp>(use.getOwner());
+      });
+    }
     for (Operation *user : llvm::make_early_inc_range(e->getUsers())) {
-      auto u = cast<EinsumOp>(user);
-      if (iterates(u))
+      auto u = dyn_cast<EinsumOp>(user);
+      if (!u || iterates(u))
         continue;
       EinsumSpec s = specFrom(u);
       for (auto [i, v] : llvm::enumerate(u.getInputs())) {

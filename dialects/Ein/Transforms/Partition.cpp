@@ -15,24 +15,6 @@ namespace cascade::ein {
 using namespace mlir;
 using namespace cascade::ein;
 
-/// Einsums in an order where every producer precedes its consumers (self
-/// uses of recurrences aside); the verifier guarantees there is one.
-static SmallVector<EinsumOp> topologicalOrder(CascadeOp cascade) {
-  SmallVector<EinsumOp> order;
-  DenseSet<Operation *> done;
-  std::function<void(EinsumOp)> visit = [&](EinsumOp e) {
-    if (!done.insert(e).second)
-      return;
-    for (Value v : e.getInputs())
-      if (auto p = v.getDefiningOp<EinsumOp>(); p && p != e)
-        visit(p);
-    order.push_back(e);
-  };
-  for (EinsumOp e : cascade.getBodyBlock().getOps<EinsumOp>())
-    visit(e);
-  return order;
-}
-
 LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
                                           CascadeOp cascade, StringRef rank,
                                           int64_t tile) {
@@ -53,7 +35,7 @@ LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
   std::string innerName = cascade.uniqueRankName((rank + "0").str());
 
   // Check everything before changing anything.
-  SmallVector<EinsumOp> order = topologicalOrder(cascade);
+  SmallVector<EinsumOp> order = einsumsInDependenceOrder(cascade);
   DenseSet<Value> split; // results that get (rank1, rank0) for `rank`
   for (EinsumOp e : order) {
     int64_t d = e.rankIndex(rank);

@@ -17,6 +17,17 @@
 
 namespace cascade::ein {
 
+/// The value a map region yields.
+mlir::Value mapResult(EinsumOp op);
+
+/// Whether `v` (computed in a map region) depends on `a`.
+bool mapUses(mlir::Value v, mlir::Value a);
+
+/// Whether `v` is `a` times factors that do not involve `a`, i.e. linear in
+/// `a`: the property that lets a factor constant along a reduction move out
+/// of a sum.
+bool isLinearIn(mlir::Value v, mlir::Value a);
+
 /// FuseMax's pass count for one rank.
 struct RankPassCount {
   std::string rank;

@@ -46,7 +46,8 @@ void buildCascadeCPUPipeline(mlir::OpPassManager &pm,
                              Stage stopAfter = Stage::LLVM);
 
 /// The reference pipeline: attn ops become calls of the runtime's reference
-/// implementation; everything else is lowered as in the CPU pipeline.
+/// implementation; ein cascades are lowered as written (no partition, no
+/// online rewrite); everything else is lowered as in the CPU pipeline.
 void buildCascadeReferencePipeline(mlir::OpPassManager &pm);
 
 /// Registers `cascade-cpu` and `cascade-reference` as named pipelines.

@@ -158,19 +158,7 @@ LogicalResult CascadeLowering::analyze() {
 }
 
 LogicalResult CascadeLowering::schedule() {
-  // Topological order over same-iteration dependences.
-  SmallVector<EinsumOp> order;
-  DenseSet<Operation *> done;
-  std::function<void(EinsumOp)> visit = [&](EinsumOp e) {
-    if (!done.insert(e).second)
-      return;
-    for (Value v : e.getInputs())
-      if (auto p = v.getDefiningOp<EinsumOp>(); p && p != e)
-        visit(p);
-    order.push_back(e);
-  };
-  for (EinsumOp e : cascade.getBodyBlock().getOps<EinsumOp>())
-    visit(e);
+  SmallVector<EinsumOp> order = einsumsInDependenceOrder(cascade);
   // Before the loop, in it, or after it (reading a value the loop makes).
   DenseSet<Operation *> after;
   for (EinsumOp e : order) {

@@ -1,0 +1,36 @@
+//===- MapUtils.cpp - Queries on einsum map regions -----------------------===//
+//
+// Part of Cascade.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Ein/Transforms/Transforms.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace cascade::ein;
+
+Value cascade::ein::mapResult(EinsumOp op) {
+  return cast<YieldOp>(op.getMapBlock().getTerminator()).getValues()[0];
+}
+
+bool cascade::ein::mapUses(Value v, Value a) {
+  if (v == a)
+    return true;
+  if (Operation *def = v.getDefiningOp())
+    return llvm::any_of(def->getOperands(),
+                        [&](Value o) { return mapUses(o, a); });
+  return false;
+}
+
+bool cascade::ein::isLinearIn(Value v, Value a) {
+  if (v == a)
+    return true;
+  auto mul = v.getDefiningOp<arith::MulFOp>();
+  if (!mul)
+    return false;
+  Value x = mul.getLhs(), y = mul.getRhs();
+  return (isLinearIn(x, a) && !mapUses(y, a)) ||
+         (isLinearIn(y, a) && !mapUses(x, a));
+}
