@@ -39,7 +39,8 @@ void cascade::registerCascadeDialects(mlir::DialectRegistry &registry) {
   registry.insert<attn::AttnDialect, ein::EinDialect>();
 }
 
-void cascade::registerCascadeDependentDialects(mlir::DialectRegistry &registry) {
+void cascade::registerCascadeDependentDialects(
+    mlir::DialectRegistry &registry) {
   using namespace mlir;
   registry.insert<affine::AffineDialect, arith::ArithDialect,
                   bufferization::BufferizationDialect, cf::ControlFlowDialect,

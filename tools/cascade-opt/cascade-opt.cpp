@@ -18,6 +18,6 @@ int main(int argc, char **argv) {
   // The upstream passes, so lit tests can run any stage of the pipelines.
   mlir::registerAllPasses();
   cascade::registerCascadePasses();
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "Cascade optimizer driver\n", registry));
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "Cascade optimizer driver\n", registry));
 }

@@ -25,8 +25,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 
-#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -58,8 +58,7 @@ static cl::list<std::string>
                     "(by position); arguments without one get random values"),
            cl::cat(category));
 static cl::opt<std::string>
-    outputDir("output-dir",
-              cl::desc("write each result as DIR/<result>.npy"),
+    outputDir("output-dir", cl::desc("write each result as DIR/<result>.npy"),
               cl::cat(category));
 static cl::opt<bool>
     check("check",
@@ -147,8 +146,8 @@ struct MemRef {
 } // namespace
 
 /// The name the source gave an argument (`%q` -> "q"), if any.
-static std::string sourceName(const AsmParserState &state,
-                              llvm::SourceMgr &sm, BlockArgument arg) {
+static std::string sourceName(const AsmParserState &state, llvm::SourceMgr &sm,
+                              BlockArgument arg) {
   for (const auto &blockDef : state.getBlockDefs()) {
     if (blockDef.block != arg.getOwner())
       continue;
@@ -246,7 +245,8 @@ static void invoke(ExecutionEngine &engine, llvm::StringRef fn,
   llvm::SmallVector<void *> packed;
   for (void *&p : descriptorPtrs)
     packed.push_back(&p);
-  if (llvm::Error err = engine.invokePacked(("_mlir_ciface_" + fn).str(), packed))
+  if (llvm::Error err =
+          engine.invokePacked(("_mlir_ciface_" + fn).str(), packed))
     fail("cannot run '" + fn.str() + "': " + llvm::toString(std::move(err)));
 }
 
@@ -306,8 +306,9 @@ int main(int argc, char **argv) {
                        "functions (public ones: {})",
                        entry.getValue(), llvm::join(candidates, ", ")));
     if (!fn || fn.isExternal())
-      fail(fmt::format("no function '{}' in {} (functions: {})", entry.getValue(),
-                       inputFile.getValue(), llvm::join(candidates, ", ")));
+      fail(fmt::format("no function '{}' in {} (functions: {})",
+                       entry.getValue(), inputFile.getValue(),
+                       llvm::join(candidates, ", ")));
   } else if (candidates.size() == 1) {
     fn = module->lookupSymbol<func::FuncOp>(candidates[0]);
   } else if (candidates.empty()) {
@@ -335,8 +336,8 @@ int main(int argc, char **argv) {
   };
   for (BlockArgument arg : fn.getArguments()) {
     std::string name;
-    if (auto attr = fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                    "cascade.name"))
+    if (auto attr =
+            fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "cascade.name"))
       name = attr.getValue().str();
     if (name.empty())
       name = sourceName(state, sm, arg);
@@ -380,7 +381,8 @@ int main(int argc, char **argv) {
       fail(fmt::format("argument '{}' is given twice", argSlots[index].name));
     auto array = cascade::runtime::readNpy(path);
     if (!array)
-      fail(fmt::format("--input {}: {}", spec, llvm::toString(array.takeError())));
+      fail(fmt::format("--input {}: {}", spec,
+                       llvm::toString(array.takeError())));
     const Slot &slot = argSlots[index];
     std::vector<int64_t> expected(slot.type.getShape().begin(),
                                   slot.type.getShape().end());
@@ -440,7 +442,8 @@ int main(int argc, char **argv) {
       auto t0 = std::chrono::steady_clock::now();
       invoke(*engine, fnName, args, results);
       auto t1 = std::chrono::steady_clock::now();
-      times.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      times.push_back(
+          std::chrono::duration<double, std::milli>(t1 - t0).count());
     }
     double sum = 0, best = times[0];
     for (double t : times) {
@@ -467,7 +470,8 @@ int main(int argc, char **argv) {
   if (check) {
     OwningOpRef<ModuleOp> ref = module->clone();
     auto refEngine = compile(
-        *ref, [&](OpPassManager &pm) { cascade::buildCascadeReferencePipeline(pm); },
+        *ref,
+        [&](OpPassManager &pm) { cascade::buildCascadeReferencePipeline(pm); },
         /*withReference=*/true);
     if (!refEngine)
       return 1;
@@ -491,11 +495,12 @@ int main(int argc, char **argv) {
       bool pass = nonFinite == 0 && maxAbs <= tolerance;
       anyNonFinite |= nonFinite != 0;
       ok &= pass;
-      fmt::print("check {}: max abs error {:.3e}, max rel error {:.3e}{} -> {}\n",
-                 slot.name, maxAbs, rel,
-                 nonFinite ? fmt::format(", {} non-finite values", nonFinite)
-                           : std::string(),
-                 pass ? "ok" : "FAILED");
+      fmt::print(
+          "check {}: max abs error {:.3e}, max rel error {:.3e}{} -> {}\n",
+          slot.name, maxAbs, rel,
+          nonFinite ? fmt::format(", {} non-finite values", nonFinite)
+                    : std::string(),
+          pass ? "ok" : "FAILED");
     }
     if (!ok) {
       if (anyNonFinite)

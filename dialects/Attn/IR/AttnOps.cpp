@@ -80,7 +80,8 @@ LogicalResult AttentionOp::verify() {
   Type elt = getQ().getType().getElementType();
   for (const Operand &o : operands)
     if (o.type.getElementType() != elt)
-      return emitOpError() << o.name << " element type " << o.type.getElementType()
+      return emitOpError() << o.name << " element type "
+                           << o.type.getElementType()
                            << " differs from q element type " << elt;
 
   for (const Operand &o : operands)
@@ -104,13 +105,14 @@ LogicalResult AttentionOp::verify() {
     return emitOpError() << operands[t.a].name << " dimension " << t.i << " ("
                          << operands[t.a].dims[t.i] << ") must equal "
                          << operands[t.b].name << " dimension " << t.j << " ("
-                         << operands[t.b].dims[t.j] << ") = " << y
-                         << ", found " << x;
+                         << operands[t.b].dims[t.j] << ") = " << y << ", found "
+                         << x;
   }
 
   int64_t hq = getQ().getType().getDimSize(1);
   int64_t hkv = getK().getType().getDimSize(1);
-  if (!ShapedType::isDynamic(hq) && !ShapedType::isDynamic(hkv) && hq % hkv != 0)
+  if (!ShapedType::isDynamic(hq) && !ShapedType::isDynamic(hkv) &&
+      hq % hkv != 0)
     return emitOpError() << "query heads Hq = " << hq
                          << " must be a multiple of key/value heads Hkv = "
                          << hkv;

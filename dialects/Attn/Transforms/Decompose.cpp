@@ -50,16 +50,15 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
     return ein::RankAttr::get(ctx, StringAttr::get(ctx, name), ext, -1, -1,
                               none, 0, 0);
   };
-  SmallVector<Attribute> ranks = {rank("b", qType, 0, 0), rank("h", qType, 0, 1),
-                                  rank("e", qType, 0, 3), rank("f", vType, 2, 3),
-                                  rank("m", kType, 1, 2), rank("p", qType, 0, 2)};
+  SmallVector<Attribute> ranks = {
+      rank("b", qType, 0, 0), rank("h", qType, 0, 1), rank("e", qType, 0, 3),
+      rank("f", vType, 2, 3), rank("m", kType, 1, 2), rank("p", qType, 0, 2)};
 
   OperationState state(loc, ein::CascadeOp::getOperationName());
   state.addOperands({op.getQ(), op.getK(), op.getV()});
   state.addAttribute("name", StringAttr::get(ctx, "attention"));
   state.addAttribute("ranks", ArrayAttr::get(ctx, ranks));
-  state.addAttribute("input_names",
-                     rewriter.getStrArrayAttr({"Q", "K", "V"}));
+  state.addAttribute("input_names", rewriter.getStrArrayAttr({"Q", "K", "V"}));
   state.addTypes(op.getType());
   Region *region = state.addRegion();
   Block *body = new Block();
@@ -93,7 +92,8 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
     if (*op.getCausal() == CausalKind::TopLeft)
       s.constraints.push_back(p - m); // m <= p
     else
-      s.constraints.push_back(p + s.sym("m") - s.sym("p") - m); // m <= p + M - N
+      s.constraints.push_back(p + s.sym("m") - s.sym("p") -
+                              m); // m <= p + M - N
     s.eqFlags.push_back(false);
   };
   auto kvHead = [&](EinsumSpec &s) {
@@ -105,22 +105,22 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
   qkS.addInput(qArg, {qkS.dim("b"), qkS.dim("h"), qkS.dim("p"), qkS.dim("e")});
   qkS.addInput(kArg, {qkS.dim("b"), kvHead(qkS), qkS.dim("m"), qkS.dim("e")});
   addCausal(qkS);
-  auto qk = ein::buildEinsum(rewriter, loc, cascadeOp, qkS,
-                             [&](OpBuilder &b, Location l, ValueRange a) {
-                               Value qs = arith::MulFOp::create(
-                                   b, l, toF32(b, l, a[0]),
-                                   arith::ConstantOp::create(
-                                       b, l, b.getF32FloatAttr(scale)));
-                               return arith::MulFOp::create(b, l, qs,
-                                                            toF32(b, l, a[1]));
-                             });
+  auto qk = ein::buildEinsum(
+      rewriter, loc, cascadeOp, qkS,
+      [&](OpBuilder &b, Location l, ValueRange a) {
+        Value qs = arith::MulFOp::create(
+            b, l, toF32(b, l, a[0]),
+            arith::ConstantOp::create(b, l, b.getF32FloatAttr(scale)));
+        return arith::MulFOp::create(b, l, qs, toF32(b, l, a[1]));
+      });
 
   // GM[b,h,p] max= QK[b,h,m,p]
   EinsumSpec gmS = makeSpec("GM", {"b", "h", "p"}, ReductionKind::Max);
   gmS.addInput(qk, {gmS.dim("b"), gmS.dim("h"), gmS.dim("m"), gmS.dim("p")});
   addCausal(gmS);
-  auto gm = ein::buildEinsum(rewriter, loc, cascadeOp, gmS,
-                             [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+  auto gm = ein::buildEinsum(
+      rewriter, loc, cascadeOp, gmS,
+      [](OpBuilder &, Location, ValueRange a) { return a[0]; });
 
   // SN[b,h,m,p] = exp(QK[b,h,m,p] - GM[b,h,p])
   EinsumSpec snS = makeSpec("SN", {"b", "h", "m", "p"}, ReductionKind::None);
@@ -129,7 +129,8 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
   addCausal(snS);
   auto sn = ein::buildEinsum(rewriter, loc, cascadeOp, snS,
                              [](OpBuilder &b, Location l, ValueRange a) {
-                               Value d = arith::SubFOp::create(b, l, a[0], a[1]);
+                               Value d =
+                                   arith::SubFOp::create(b, l, a[0], a[1]);
                                return math::ExpOp::create(b, l, d);
                              });
 
@@ -137,8 +138,9 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
   EinsumSpec sdS = makeSpec("SD", {"b", "h", "p"}, ReductionKind::Add);
   sdS.addInput(sn, {sdS.dim("b"), sdS.dim("h"), sdS.dim("m"), sdS.dim("p")});
   addCausal(sdS);
-  auto sd = ein::buildEinsum(rewriter, loc, cascadeOp, sdS,
-                             [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+  auto sd = ein::buildEinsum(
+      rewriter, loc, cascadeOp, sdS,
+      [](OpBuilder &, Location, ValueRange a) { return a[0]; });
 
   // A[b,h,m,p] = SN[b,h,m,p] / SD[b,h,p]
   EinsumSpec aS = makeSpec("A", {"b", "h", "m", "p"}, ReductionKind::None);
@@ -169,7 +171,8 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
     oS.addInput(av, {oS.dim("b"), oS.dim("h"), oS.dim("p"), oS.dim("f")});
     av = ein::buildEinsum(rewriter, loc, cascadeOp, oS,
                           [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                            return arith::TruncFOp::create(b, l, resultElt, a[0]);
+                            return arith::TruncFOp::create(b, l, resultElt,
+                                                           a[0]);
                           });
   }
   if (av.getType() != op.getType())

@@ -85,7 +85,8 @@ struct AttnToReferencePass
       args.push_back(memref::CastOp::create(b, loc, any, out));
       args.push_back(arith::ConstantOp::create(
           b, loc, b.getF32FloatAttr(op.getEffectiveScale())));
-      int32_t causal = op.getCausal() ? static_cast<int32_t>(*op.getCausal()) : 0;
+      int32_t causal =
+          op.getCausal() ? static_cast<int32_t>(*op.getCausal()) : 0;
       args.push_back(
           arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(causal)));
       func::CallOp::create(b, loc, kRefName, TypeRange{}, args);

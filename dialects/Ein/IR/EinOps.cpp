@@ -11,8 +11,8 @@
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSet.h"
@@ -156,9 +156,8 @@ static std::string printTerms(ArrayRef<Term> termsIn, ArrayRef<StringRef> dims,
       return {1, s.getPosition()};
     return {2, 0};
   };
-  llvm::stable_sort(terms, [&](const Term &a, const Term &b) {
-    return key(a) < key(b);
-  });
+  llvm::stable_sort(
+      terms, [&](const Term &a, const Term &b) { return key(a) < key(b); });
   std::string out;
   int64_t constant = 0;
   for (const Term &t : terms) {
@@ -189,12 +188,14 @@ static std::string printTerms(ArrayRef<Term> termsIn, ArrayRef<StringRef> dims,
 static std::string printAtom(AffineExpr e, ArrayRef<StringRef> dims,
                              ArrayRef<StringRef> syms, bool nested) {
   if (auto d = dyn_cast<AffineDimExpr>(e))
-    return d.getPosition() < dims.size() ? dims[d.getPosition()].str()
-                                         : "d" + std::to_string(d.getPosition());
+    return d.getPosition() < dims.size()
+               ? dims[d.getPosition()].str()
+               : "d" + std::to_string(d.getPosition());
   if (auto s = dyn_cast<AffineSymbolExpr>(e))
     return "|" +
-           (s.getPosition() < syms.size() ? syms[s.getPosition()].str()
-                                          : "s" + std::to_string(s.getPosition())) +
+           (s.getPosition() < syms.size()
+                ? syms[s.getPosition()].str()
+                : "s" + std::to_string(s.getPosition())) +
            "|";
   if (auto c = dyn_cast<AffineConstantExpr>(e))
     return std::to_string(c.getValue());
@@ -426,14 +427,14 @@ struct RankExprParser {
 
   /// `[e, e, ...]`
   ParseResult parseAccess(SmallVectorImpl<AffineExpr> &exprs) {
-    return parser.parseCommaSeparatedList(
-        OpAsmParser::Delimiter::Square, [&]() -> ParseResult {
-          AffineExpr e;
-          if (parseExpr(e))
-            return failure();
-          exprs.push_back(e);
-          return success();
-        });
+    return parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Square,
+                                          [&]() -> ParseResult {
+                                            AffineExpr e;
+                                            if (parseExpr(e))
+                                              return failure();
+                                            exprs.push_back(e);
+                                            return success();
+                                          });
   }
 };
 } // namespace
@@ -483,7 +484,9 @@ static void printExtendedFloat(OpAsmPrinter &p, double value) {
 // CascadeOp
 //===----------------------------------------------------------------------===//
 
-RegionKind CascadeOp::getRegionKind(unsigned index) { return RegionKind::Graph; }
+RegionKind CascadeOp::getRegionKind(unsigned index) {
+  return RegionKind::Graph;
+}
 
 void CascadeOp::getAsmBlockArgumentNames(Region &region,
                                          OpAsmSetValueNameFn setNameFn) {
@@ -585,7 +588,8 @@ ParseResult CascadeOp::parse(OpAsmParser &parser, OperationState &result) {
               return failure();
             std::string rank = rankRef.str();
             if (findRank(rank))
-              return parser.emitError(loc, "rank '") << rank << "' declared twice";
+              return parser.emitError(loc, "rank '")
+                     << rank << "' declared twice";
             StringAttr rankName = StringAttr::get(ctx, rank);
             StringAttr none = StringAttr::get(ctx, "");
             int64_t extent;
@@ -608,8 +612,8 @@ ParseResult CascadeOp::parse(OpAsmParser &parser, OperationState &result) {
                 return failure();
               if (operand < 0 || dim < 0)
                 return parser.emitError(loc, "rank '")
-                       << rank << "' is bound to dim(" << operand << ", "
-                       << dim << "); both must be non-negative";
+                       << rank << "' is bound to dim(" << operand << ", " << dim
+                       << "); both must be non-negative";
               ranks.push_back(RankAttr::get(ctx, rankName, ShapedType::kDynamic,
                                             operand, dim, none, 0, 0));
               return success();
@@ -627,7 +631,8 @@ ParseResult CascadeOp::parse(OpAsmParser &parser, OperationState &result) {
             bool outer;
             if (succeeded(parser.parseOptionalKeyword("floordiv")))
               outer = true;
-            else if (parser.parseKeyword("mod", " or `floordiv` after the parent rank"))
+            else if (parser.parseKeyword(
+                         "mod", " or `floordiv` after the parent rank"))
               return failure();
             else
               outer = false;
@@ -636,7 +641,8 @@ ParseResult CascadeOp::parse(OpAsmParser &parser, OperationState &result) {
             if (parser.parseInteger(tile))
               return failure();
             if (tile <= 0)
-              return parser.emitError(tileLoc, "tile size must be positive, found ")
+              return parser.emitError(tileLoc,
+                                      "tile size must be positive, found ")
                      << tile;
             int64_t ext = tile;
             if (outer)
@@ -660,8 +666,7 @@ ParseResult CascadeOp::parse(OpAsmParser &parser, OperationState &result) {
             OpAsmParser::Argument arg;
             OpAsmParser::UnresolvedOperand operand;
             if (parser.parseArgument(arg) || parser.parseEqual() ||
-                parser.parseOperand(operand) ||
-                parser.parseColonType(arg.type))
+                parser.parseOperand(operand) || parser.parseColonType(arg.type))
               return failure();
             args.push_back(arg);
             operands.push_back(operand);
@@ -694,8 +699,8 @@ void CascadeOp::print(OpAsmPrinter &p) {
     auto r = cast<RankAttr>(a);
     p << r.getName().getValue() << ": ";
     if (r.isPartition())
-      p << r.getParent().getValue() << (r.isOuterPart() ? " floordiv " : " mod ")
-        << r.getTile();
+      p << r.getParent().getValue()
+        << (r.isOuterPart() ? " floordiv " : " mod ") << r.getTile();
     else if (r.isBound())
       p << "dim(" << r.getOperand() << ", " << r.getDim() << ")";
     else
@@ -724,7 +729,8 @@ void CascadeOp::print(OpAsmPrinter &p) {
 /// operands, except on itself (a recurrence reads its own previous value).
 static LogicalResult verifyAcyclic(CascadeOp op) {
   DenseMap<Operation *, int> state; // 1 visiting, 2 done
-  std::function<LogicalResult(EinsumOp)> visit = [&](EinsumOp e) -> LogicalResult {
+  std::function<LogicalResult(EinsumOp)> visit =
+      [&](EinsumOp e) -> LogicalResult {
     int &s = state[e];
     if (s == 2)
       return success();
@@ -752,7 +758,8 @@ LogicalResult CascadeOp::verifyRegions() {
   for (Attribute a : getRanks()) {
     auto r = dyn_cast<RankAttr>(a);
     if (!r)
-      return emitOpError() << "rank table entries must be #ein.rank, found " << a;
+      return emitOpError() << "rank table entries must be #ein.rank, found "
+                           << a;
     StringRef n = r.getName().getValue();
     if (!seen.insert(n).second)
       return emitOpError() << "rank '" << n << "' declared twice";
@@ -767,16 +774,18 @@ LogicalResult CascadeOp::verifyRegions() {
     if (r.isBound() && r.getOperand() < 0)
       return emitOpError() << "rank '" << n << "' is bound to input "
                            << r.getOperand();
-    if (r.isPartition() && (r.getTile() <= 0 || (r.getPart() != 0 && r.getPart() != 1)))
+    if (r.isPartition() &&
+        (r.getTile() <= 0 || (r.getPart() != 0 && r.getPart() != 1)))
       return emitOpError() << "rank '" << n << "' has an invalid partition";
     if (r.isPartition() && !lookupRank(r.getParent().getValue()))
-      return emitOpError() << "rank '" << n << "' is a part of undeclared rank '"
+      return emitOpError() << "rank '" << n
+                           << "' is a part of undeclared rank '"
                            << r.getParent().getValue() << "'";
     if (r.isBound()) {
       if (r.getOperand() >= (int64_t)getInputs().size())
-        return emitOpError() << "rank '" << n << "' is bound to input "
-                             << r.getOperand() << " but the cascade has "
-                             << getInputs().size() << " inputs";
+        return emitOpError()
+               << "rank '" << n << "' is bound to input " << r.getOperand()
+               << " but the cascade has " << getInputs().size() << " inputs";
       auto t = cast<RankedTensorType>(getInputs()[r.getOperand()].getType());
       if (r.getDim() < 0 || r.getDim() >= t.getRank())
         return emitOpError() << "rank '" << n << "' is bound to dimension "
@@ -788,7 +797,8 @@ LogicalResult CascadeOp::verifyRegions() {
   Block &block = getBodyBlock();
   if (block.getNumArguments() != getInputs().size())
     return emitOpError() << "expected " << getInputs().size()
-                         << " region arguments, found " << block.getNumArguments();
+                         << " region arguments, found "
+                         << block.getNumArguments();
   for (auto [arg, in] : llvm::zip(block.getArguments(), getInputs()))
     if (arg.getType() != in.getType())
       return emitOpError() << "region argument type " << arg.getType()
@@ -803,8 +813,8 @@ LogicalResult CascadeOp::verifyRegions() {
                          << " values but has " << getNumResults() << " results";
   for (auto [v, t] : llvm::zip(yield.getValues(), getResultTypes()))
     if (v.getType() != t)
-      return emitOpError() << "yields " << v.getType() << " for a result of type "
-                           << t;
+      return emitOpError() << "yields " << v.getType()
+                           << " for a result of type " << t;
 
   // Each einsum: its ranks exist here, its result shape matches the extents.
   for (Operation &nested : block.without_terminator()) {
@@ -818,9 +828,9 @@ LogicalResult CascadeOp::verifyRegions() {
                                << "', which the cascade does not declare";
     for (Attribute s : e.getSymbols())
       if (!lookupRank(cast<StringAttr>(s).getValue()))
-        return e.emitOpError() << "uses the extent of rank '"
-                               << cast<StringAttr>(s).getValue()
-                               << "', which the cascade does not declare";
+        return e.emitOpError()
+               << "uses the extent of rank '" << cast<StringAttr>(s).getValue()
+               << "', which the cascade does not declare";
     auto type = cast<RankedTensorType>(e.getType());
     int64_t rec = e.getRecurrencePosition();
     for (unsigned i = 0; i < type.getRank(); ++i) {
@@ -968,15 +978,15 @@ ParseResult EinsumOp::parse(OpAsmParser &parser, OperationState &result) {
 
   SmallVector<OpAsmParser::UnresolvedOperand> operands;
   SmallVector<SmallVector<AffineExpr>> inExprs;
-  if (parser.parseCommaSeparatedList(
-          OpAsmParser::Delimiter::Paren, [&]() -> ParseResult {
-            OpAsmParser::UnresolvedOperand operand;
-            if (parser.parseOperand(operand))
-              return failure();
-            operands.push_back(operand);
-            inExprs.emplace_back();
-            return exprs.parseAccess(inExprs.back());
-          }))
+  if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Paren,
+                                     [&]() -> ParseResult {
+                                       OpAsmParser::UnresolvedOperand operand;
+                                       if (parser.parseOperand(operand))
+                                         return failure();
+                                       operands.push_back(operand);
+                                       inExprs.emplace_back();
+                                       return exprs.parseAccess(inExprs.back());
+                                     }))
     return failure();
   (void)numOutputDims;
 
@@ -1004,11 +1014,21 @@ ParseResult EinsumOp::parse(OpAsmParser &parser, OperationState &result) {
               if (exprs.parseExpr(rhs))
                 return failure();
               switch (rel) {
-              case LE: constraints.push_back(rhs - lhs); break;
-              case LT: constraints.push_back(rhs - lhs - 1); break;
-              case GE: constraints.push_back(lhs - rhs); break;
-              case GT: constraints.push_back(lhs - rhs - 1); break;
-              case EQ: constraints.push_back(lhs - rhs); break;
+              case LE:
+                constraints.push_back(rhs - lhs);
+                break;
+              case LT:
+                constraints.push_back(rhs - lhs - 1);
+                break;
+              case GE:
+                constraints.push_back(lhs - rhs);
+                break;
+              case GT:
+                constraints.push_back(lhs - rhs - 1);
+                break;
+              case EQ:
+                constraints.push_back(lhs - rhs);
+                break;
               }
               eqFlags.push_back(rel == EQ);
               return success();
@@ -1059,16 +1079,16 @@ ParseResult EinsumOp::parse(OpAsmParser &parser, OperationState &result) {
     inMaps.push_back(AffineMapAttr::get(AffineMap::get(nd, ns, in, ctx)));
   result.addAttribute("ranks", ArrayAttr::get(ctx, rankNames));
   result.addAttribute("symbols", ArrayAttr::get(ctx, symNames));
-  result.addAttribute("output_map",
-                      AffineMapAttr::get(AffineMap::get(nd, ns, outExprs, ctx)));
+  result.addAttribute(
+      "output_map", AffineMapAttr::get(AffineMap::get(nd, ns, outExprs, ctx)));
   result.addAttribute("input_maps", ArrayAttr::get(ctx, inMaps));
   if (auto cond = result.attributes.get("condition")) {
     // The condition was built before all dims were known; rebuild it with the
     // final counts (its expressions only use known dims).
     IntegerSet set = cast<IntegerSetAttr>(cond).getValue();
-    result.attributes.set(
-        "condition", IntegerSetAttr::get(IntegerSet::get(
-                         nd, ns, set.getConstraints(), set.getEqFlags())));
+    result.attributes.set("condition",
+                          IntegerSetAttr::get(IntegerSet::get(
+                              nd, ns, set.getConstraints(), set.getEqFlags())));
   }
   return success();
 }
@@ -1092,7 +1112,8 @@ void EinsumOp::print(OpAsmPrinter &p) {
     for (unsigned i = 0; i < cond->getNumConstraints(); ++i) {
       if (i)
         p << ", ";
-      p << printRankConstraint(cond->getConstraint(i), cond->isEq(i), dims, syms);
+      p << printRankConstraint(cond->getConstraint(i), cond->isEq(i), dims,
+                               syms);
     }
     p << ")";
   }
@@ -1107,8 +1128,9 @@ void EinsumOp::print(OpAsmPrinter &p) {
     p << ")";
   }
   p.printOptionalAttrDictWithKeyword((*this)->getAttrs(),
-                          {"name", "ranks", "symbols", "output_map", "input_maps",
-                           "reduction", "condition", "init", "fill"});
+                                     {"name", "ranks", "symbols", "output_map",
+                                      "input_maps", "reduction", "condition",
+                                      "init", "fill"});
   p << " ";
   p.printRegion(getMap(), /*printEntryBlockArgs=*/true,
                 /*printBlockTerminators=*/true);
@@ -1215,8 +1237,9 @@ LogicalResult EinsumOp::verify() {
     if (getInputMap(i).getResults() != ArrayRef<AffineExpr>(expected))
       return emitOpError() << "recurrence '" << getName()
                            << "' must read its previous value at "
-                           << printAccess(*this, AffineMap::get(nd, ns, expected,
-                                                                getContext()))
+                           << printAccess(*this,
+                                          AffineMap::get(nd, ns, expected,
+                                                         getContext()))
                            << ", found " << printAccess(*this, getInputMap(i));
   }
   if (rec >= 0 && !getInit())
@@ -1324,8 +1347,8 @@ EinsumOp cascade::ein::buildEinsum(
     if (v)
       continue;
     if (!placeholder)
-      placeholder = UnrealizedConversionCastOp::create(b, loc, resultType,
-                                                       ValueRange{});
+      placeholder =
+          UnrealizedConversionCastOp::create(b, loc, resultType, ValueRange{});
     v = placeholder->getResult(0);
     selfOperands.push_back(i);
   }
@@ -1359,7 +1382,8 @@ EinsumOp cascade::ein::buildEinsum(
   Block *block = new Block();
   region->push_back(block);
   for (Value v : inputs)
-    block->addArgument(cast<RankedTensorType>(v.getType()).getElementType(), loc);
+    block->addArgument(cast<RankedTensorType>(v.getType()).getElementType(),
+                       loc);
   auto op = cast<EinsumOp>(b.create(state));
   {
     OpBuilder::InsertionGuard g(b);
@@ -1388,7 +1412,8 @@ EinsumSpec cascade::ein::specFrom(EinsumOp op) {
                op.getInputMap(i).getResults());
   s.reduction = op.getReduction();
   if (std::optional<IntegerSet> c = op.getCondition()) {
-    s.constraints.assign(c->getConstraints().begin(), c->getConstraints().end());
+    s.constraints.assign(c->getConstraints().begin(),
+                         c->getConstraints().end());
     s.eqFlags.assign(c->getEqFlags().begin(), c->getEqFlags().end());
   }
   if (std::optional<APFloat> v = op.getInit())

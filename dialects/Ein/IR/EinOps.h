@@ -107,17 +107,18 @@ cloneMapOf(EinsumOp op);
 std::string tensorName(mlir::Value v);
 
 /// Sorts rank names by their position in the cascade's rank table.
-void sortByRankTable(CascadeOp cascade, llvm::SmallVectorImpl<std::string> &names);
+void sortByRankTable(CascadeOp cascade,
+                     llvm::SmallVectorImpl<std::string> &names);
 
 /// Builds the einsum described by `spec` inside `cascade` at the builder's
 /// insertion point. The result type follows from the rank extents (static
 /// where known). `body` computes one element from the operands' elements.
-EinsumOp buildEinsum(
-    mlir::OpBuilder &b, mlir::Location loc, CascadeOp cascade,
-    const EinsumSpec &spec,
-    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
-                                   mlir::ValueRange)>
-        body);
+EinsumOp
+buildEinsum(mlir::OpBuilder &b, mlir::Location loc, CascadeOp cascade,
+            const EinsumSpec &spec,
+            llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                           mlir::ValueRange)>
+                body);
 
 /// Extent of `rank` in `cascade`, as seen in a tensor dimension.
 int64_t tensorExtent(CascadeOp cascade, llvm::StringRef rank);

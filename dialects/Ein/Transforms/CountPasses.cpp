@@ -98,8 +98,9 @@ SmallVector<RankPassCount> cascade::ein::countPasses(CascadeOp cascade) {
     PassCounter pc{outer, {}, {}};
     bool relevant = false;
     for (EinsumOp e : einsums)
-      relevant |= pc.reduces(e) || (e.isRecurrence() &&
-                                    e.getRankName(e.getIterativeDim()) == outer);
+      relevant |=
+          pc.reduces(e) ||
+          (e.isRecurrence() && e.getRankName(e.getIterativeDim()) == outer);
     if (!relevant)
       continue;
 
@@ -160,7 +161,8 @@ struct EinCountPassesPass
               llvm::interleaveComma(rc.liveTensors, os);
             }
             os << ")";
-            attrs.push_back(b.getNamedAttr(rc.rank, b.getI64IntegerAttr(rc.passes)));
+            attrs.push_back(
+                b.getNamedAttr(rc.rank, b.getI64IntegerAttr(rc.passes)));
           },
           "; ");
       cascade->setAttr("ein.passes", b.getDictionaryAttr(attrs));

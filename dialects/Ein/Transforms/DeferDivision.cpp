@@ -21,9 +21,9 @@ namespace {
 /// One division `D: A = X / Y` read by a sum `C` that can absorb it.
 struct DeferCandidate {
   EinsumOp div, sum;
-  unsigned sumOperand;  // index of A among C's operands
-  unsigned numOperand;  // index of X among D's operands
-  unsigned denOperand;  // index of Y among D's operands
+  unsigned sumOperand; // index of A among C's operands
+  unsigned numOperand; // index of X among D's operands
+  unsigned denOperand; // index of Y among D's operands
   /// D's dims expressed in C's iteration space.
   SmallVector<AffineExpr> dimsInSum;
 };
@@ -68,8 +68,8 @@ static std::optional<DeferCandidate> matchDefer(EinsumOp sum) {
     }
     if (dependsOnReduced)
       continue;
-    return DeferCandidate{div, sum, (unsigned)idx, x.getArgNumber(),
-                          y.getArgNumber(), dimsInSum};
+    return DeferCandidate{
+        div, sum, (unsigned)idx, x.getArgNumber(), y.getArgNumber(), dimsInSum};
   }
   return std::nullopt;
 }
@@ -105,8 +105,7 @@ int cascade::ein::deferDivisions(RewriterBase &rewriter, CascadeOp cascade) {
       return out;
     };
     num.inputs[cand->sumOperand] = div.getInputs()[cand->numOperand];
-    num.accesses[cand->sumOperand] =
-        rename(div.getInputMap(cand->numOperand));
+    num.accesses[cand->sumOperand] = rename(div.getInputMap(cand->numOperand));
     // Where D's condition fails, A was 0 and added nothing: keep it on N.
     num.addConditionOf(div, cand->dimsInSum);
     // N's output lists its ranks in the rank table's order.
@@ -140,15 +139,16 @@ int cascade::ein::deferDivisions(RewriterBase &rewriter, CascadeOp cascade) {
       yAccess.push_back(
           e.replaceDims(cand->dimsInSum).replaceDims(sumDimsInFin));
     fin.addInput(div.getInputs()[cand->denOperand], yAccess);
-    EinsumOp finOp = buildEinsum(
-        rewriter, loc, cascade, fin, [](OpBuilder &b, Location l, ValueRange a) {
-          Value zero = arith::ConstantOp::create(
-              b, l, b.getFloatAttr(a[1].getType(), 0.0));
-          Value isZero = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
-                                               a[1], zero);
-          Value q = arith::DivFOp::create(b, l, a[0], a[1]);
-          return arith::SelectOp::create(b, l, isZero, zero, q);
-        });
+    EinsumOp finOp =
+        buildEinsum(rewriter, loc, cascade, fin,
+                    [](OpBuilder &b, Location l, ValueRange a) {
+                      Value zero = arith::ConstantOp::create(
+                          b, l, b.getFloatAttr(a[1].getType(), 0.0));
+                      Value isZero = arith::CmpFOp::create(
+                          b, l, arith::CmpFPredicate::OEQ, a[1], zero);
+                      Value q = arith::DivFOp::create(b, l, a[0], a[1]);
+                      return arith::SelectOp::create(b, l, isZero, zero, q);
+                    });
     rewriter.replaceOp(sum, finOp.getResult());
     if (div->use_empty())
       rewriter.eraseOp(div);

@@ -51,8 +51,8 @@ namespace {
 /// What happens to one reduction over the iterative rank.
 struct Plan {
   EinsumOp reduction;
-  bool isRescaler = false;    // a max read through exp(x - max) in the pass
-  EinsumOp rescaledBy;        // for a sum of rescaled terms: the max
+  bool isRescaler = false; // a max read through exp(x - max) in the pass
+  EinsumOp rescaledBy;     // for a sum of rescaled terms: the max
   // Built:
   EinsumOp local, running, factor;
 };
@@ -142,15 +142,16 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
                << "' is not";
       Plan &plan = plans[it->second];
       if (plan.rescaledBy && plan.rescaledBy != maxOp)
-        return s.emitRemark() << "ein-online: '" << s.getName()
-                              << "' sums terms rescaled by two different maxima";
+        return s.emitRemark()
+               << "ein-online: '" << s.getName()
+               << "' sums terms rescaled by two different maxima";
       plan.rescaledBy = maxOp;
       SmallVector<std::string> sumOut = outputRanks(s);
       for (const std::string &r : outputRanks(maxOp))
         if (!llvm::is_contained(sumOut, r))
-          return s.emitRemark() << "ein-online: '" << s.getName()
-                                << "' reduces rank '" << r
-                                << "', along which the rescaling factor varies";
+          return s.emitRemark()
+                 << "ein-online: '" << s.getName() << "' reduces rank '" << r
+                 << "', along which the rescaling factor varies";
     }
   }
 
@@ -213,23 +214,23 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
     ReductionKind kind = e.getReduction();
     if (plan.rescaledBy) {
       Plan &maxPlan = plans[planOf[plan.rescaledBy]];
-      s.addInput(maxPlan.factor, accessOf(s, sortedWithIter(plan.rescaledBy), m1));
+      s.addInput(maxPlan.factor,
+                 accessOf(s, sortedWithIter(plan.rescaledBy), m1));
       // RX[m1+1] = RX[m1] * PRM[m1] + LX[m1]
-      plan.running = buildEinsum(rewriter, e.getLoc(), cascade, s,
-                                 [](OpBuilder &b, Location l, ValueRange a) {
-                                   Value scaled =
-                                       arith::MulFOp::create(b, l, a[0], a[2]);
-                                   return arith::AddFOp::create(b, l, scaled,
-                                                                a[1]);
-                                 });
+      plan.running =
+          buildEinsum(rewriter, e.getLoc(), cascade, s,
+                      [](OpBuilder &b, Location l, ValueRange a) {
+                        Value scaled = arith::MulFOp::create(b, l, a[0], a[2]);
+                        return arith::AddFOp::create(b, l, scaled, a[1]);
+                      });
       return;
     }
     // RX[m1+1] = RX[m1] op LX[m1]
-    plan.running = buildEinsum(
-        rewriter, e.getLoc(), cascade, s,
-        [kind](OpBuilder &b, Location l, ValueRange a) {
-          return buildReductionCombine(b, l, kind, a[0], a[1]);
-        });
+    plan.running =
+        buildEinsum(rewriter, e.getLoc(), cascade, s,
+                    [kind](OpBuilder &b, Location l, ValueRange a) {
+                      return buildReductionCombine(b, l, kind, a[0], a[1]);
+                    });
   };
   auto buildFactor = [&](Plan &plan) {
     EinsumOp e = plan.reduction;
@@ -246,11 +247,12 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
     // PRM[m1] = exp(RM[m1] - RM[m1+1]); while the running max is still
     // -inf nothing has been accumulated, and the factor is taken as 0.
     plan.factor = buildEinsum(
-        rewriter, e.getLoc(), cascade, s, [](OpBuilder &b, Location l, ValueRange a) {
+        rewriter, e.getLoc(), cascade, s,
+        [](OpBuilder &b, Location l, ValueRange a) {
           Value ninf = arith::ConstantOp::create(
               b, l, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
-          Value empty =
-              arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[1], ninf);
+          Value empty = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
+                                              a[1], ninf);
           Value d = arith::SubFOp::create(b, l, a[0], a[1]);
           Value f = math::ExpOp::create(b, l, d);
           Value zero = arith::ConstantOp::create(b, l, b.getF32FloatAttr(0.0f));
@@ -272,14 +274,16 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
     Plan &maxPlan = plans[planOf[maxOp]];
     rewriter.setInsertionPoint(c);
     EinsumSpec s = specFrom(c);
-    s.name = cascade.uniqueTensorName("SL" + stripPrefix(stripPrefix(c.getName(), "B"), "S"));
+    s.name = cascade.uniqueTensorName(
+        "SL" + stripPrefix(stripPrefix(c.getName(), "B"), "S"));
     SmallVector<std::string> ranks = sortedWithIter(maxOp);
     for (auto [i, v] : llvm::enumerate(c.getInputs()))
       if (v == maxOp.getResult()) {
         s.inputs[i] = maxPlan.running;
         s.accesses[i] = accessOf(s, ranks, s.dim(iter) + 1);
       }
-    newRescaled[c] = buildEinsum(rewriter, c.getLoc(), cascade, s, cloneMapOf(c));
+    newRescaled[c] =
+        buildEinsum(rewriter, c.getLoc(), cascade, s, cloneMapOf(c));
   }
   // 3. Every other reduction: local part and running part.
   for (Plan &plan : plans)
@@ -293,7 +297,8 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
     SmallVector<std::string> ranks = sortedWithIter(e);
     // A returned reduction becomes a read of the final running value:
     // X[...] = RX[..., |m1|, ...].
-    if (llvm::any_of(e->getUsers(), [](Operation *u) { return isa<YieldOp>(u); })) {
+    if (llvm::any_of(e->getUsers(),
+                     [](Operation *u) { return isa<YieldOp>(u); })) {
       EinsumSpec s(ctx);
       s.name = e.getName().str();
       s.elementType = cast<RankedTensorType>(e.getType()).getElementType();
@@ -304,10 +309,9 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
         acc.push_back(r == iter ? s.sym(iter) : s.dim(r));
       s.addInput(plan.running, acc);
       rewriter.setInsertionPoint(e);
-      EinsumOp fin = buildEinsum(rewriter, e.getLoc(), cascade, s,
-                                 [](OpBuilder &, Location, ValueRange a) {
-                                   return a[0];
-                                 });
+      EinsumOp fin =
+          buildEinsum(rewriter, e.getLoc(), cascade, s,
+                      [](OpBuilder &, Location, ValueRange a) { return a[0]; });
       e.getResult().replaceUsesWithIf(fin.getResult(), [](OpOperand &use) {
         return isa<YieldOp>(use.getOwner());
       });
@@ -337,7 +341,8 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
         s.accesses[i] = acc;
       }
       rewriter.setInsertionPoint(u);
-      EinsumOp nu = buildEinsum(rewriter, u.getLoc(), cascade, s, cloneMapOf(u));
+      EinsumOp nu =
+          buildEinsum(rewriter, u.getLoc(), cascade, s, cloneMapOf(u));
       rewriter.replaceOp(u, nu.getResult());
     }
   }

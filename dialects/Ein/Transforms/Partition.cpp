@@ -21,12 +21,12 @@ LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
   MLIRContext *ctx = rewriter.getContext();
   RankAttr parent = cascade.lookupRank(rank);
   if (!parent)
-    return cascade.emitRemark() << "ein-partition: the cascade has no rank '"
-                                << rank << "'";
+    return cascade.emitRemark()
+           << "ein-partition: the cascade has no rank '" << rank << "'";
   if (parent.isPartition())
-    return cascade.emitRemark() << "ein-partition: rank '" << rank
-                                << "' is already a part of '"
-                                << parent.getParent().getValue() << "'";
+    return cascade.emitRemark()
+           << "ein-partition: rank '" << rank << "' is already a part of '"
+           << parent.getParent().getValue() << "'";
   if (tile <= 0)
     return cascade.emitRemark() << "ein-partition: tile size must be positive, "
                                    "found "
@@ -60,9 +60,8 @@ LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
         if (d < 0 || m.getResult(pos) != getAffineDimExpr(d, ctx))
           return e.emitRemark()
                  << "ein-partition: '" << e.getName() << "' reads '"
-                 << producer.getName() << "' at "
-                 << printAccess(e, m) << "; only a plain '" << rank
-                 << "' can be split";
+                 << producer.getName() << "' at " << printAccess(e, m)
+                 << "; only a plain '" << rank << "' can be split";
       }
     }
   }
@@ -86,8 +85,8 @@ LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
                            : ShapedType::kDynamic;
     ranks.push_back(RankAttr::get(ctx, StringAttr::get(ctx, outerName),
                                   outerExt, -1, -1, parent.getName(), tile, 1));
-    ranks.push_back(RankAttr::get(ctx, StringAttr::get(ctx, innerName), tile, -1,
-                                  -1, parent.getName(), tile, 0));
+    ranks.push_back(RankAttr::get(ctx, StringAttr::get(ctx, innerName), tile,
+                                  -1, -1, parent.getName(), tile, 0));
   }
   cascade.setRanksAttr(ArrayAttr::get(ctx, ranks));
 
@@ -103,9 +102,9 @@ LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
       continue;
     }
     EinsumSpec s(ctx);
-    s.name = split.contains(e.getResult()) ? cascade.uniqueTensorName(
-                                                 ("B" + e.getName()).str())
-                                           : e.getName().str();
+    s.name = split.contains(e.getResult())
+                 ? cascade.uniqueTensorName(("B" + e.getName()).str())
+                 : e.getName().str();
     s.reduction = e.getReduction();
     s.elementType = cast<RankedTensorType>(e.getType()).getElementType();
     s.init = e.getInit() ? std::optional<double>(e.getInit()->convertToDouble())
@@ -146,8 +145,10 @@ LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
     for (auto [i, v] : llvm::enumerate(e.getInputs())) {
       bool self = v == e.getResult();
       Value nv = self ? Value() : replaced.lookup(v);
-      auto producer = split.contains(v) ? v.getDefiningOp<EinsumOp>() : EinsumOp();
-      s.addInput(self ? Value() : (nv ? nv : v), expand(e.getInputMap(i), producer));
+      auto producer =
+          split.contains(v) ? v.getDefiningOp<EinsumOp>() : EinsumOp();
+      s.addInput(self ? Value() : (nv ? nv : v),
+                 expand(e.getInputMap(i), producer));
     }
     if (std::optional<IntegerSet> c = e.getCondition())
       for (unsigned i = 0; i < c->getNumConstraints(); ++i) {

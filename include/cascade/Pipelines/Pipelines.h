@@ -19,11 +19,11 @@ namespace cascade {
 /// The stages of the CPU pipeline, in order; `--emit=<stage>` prints the IR
 /// after one of them.
 enum class Stage {
-  Attn,    ///< the input, with attention as attn ops
-  Ein,     ///< attn decomposed into (3-pass) ein cascades
-  Ein1Pass,///< cascades rewritten to one pass (defer, partition, online)
-  Loops,   ///< fused loop nests on buffers (scf + memref)
-  LLVM,    ///< the LLVM dialect, ready for translation
+  Attn,     ///< the input, with attention as attn ops
+  Ein,      ///< attn decomposed into (3-pass) ein cascades
+  Ein1Pass, ///< cascades rewritten to one pass (defer, partition, online)
+  Loops,    ///< fused loop nests on buffers (scf + memref)
+  LLVM,     ///< the LLVM dialect, ready for translation
 };
 
 /// Parses `attn`, `ein`, `ein-1pass`, `loops` or `llvm`.

@@ -80,7 +80,7 @@ private:
   SmallVector<Value> inputs;        // input buffers
   DenseMap<Value, Buffer> buffers;  // intermediate results
   DenseMap<Value, Buffer> nextBuffers, finalBuffers; // recurrences
-  Value result;                     // the result buffer
+  Value result;                                      // the result buffer
   DenseMap<Value, unsigned> yielded;
 };
 } // namespace
@@ -180,9 +180,9 @@ LogicalResult CascadeLowering::schedule() {
   }
   for (EinsumOp e : loop)
     if (yielded.count(e.getResult()))
-      return e.emitOpError() << "the cascade returns '" << e.getName()
-                             << "', which is indexed by the iterative rank '"
-                             << iter << "'";
+      return e.emitOpError()
+             << "the cascade returns '" << e.getName()
+             << "', which is indexed by the iterative rank '" << iter << "'";
   // A loop einsum must not read a post-loop one.
   for (EinsumOp e : pre)
     for (Value v : e.getInputs())
@@ -289,7 +289,8 @@ LogicalResult CascadeLowering::intermediateView(EinsumOp e, Value tensor,
     AffineExpr a = access.getResult(pos);
     if (rank == iter && !iter.empty()) {
       int64_t iterDim = e.rankIndex(iter);
-      AffineExpr at = iterDim >= 0 ? getAffineDimExpr(iterDim, ctx) : AffineExpr();
+      AffineExpr at =
+          iterDim >= 0 ? getAffineDimExpr(iterDim, ctx) : AffineExpr();
       int64_t sym = -1;
       for (auto [i, s] : llvm::enumerate(e.getSymbols()))
         if (cast<StringAttr>(s).getValue() == iter)
@@ -369,9 +370,9 @@ LogicalResult CascadeLowering::operandView(EinsumOp e, unsigned idx,
   for (AffineExpr a : access.getResults()) {
     AffineExpr fixed = simplifyAffineExpr(a.replaceDims(zeroInner),
                                           e.getNumRanks(), zeroSyms.size());
-    AffineExpr moving = simplifyAffineExpr(
-        a.replaceDimsAndSymbols(zeroOuter, zeroSyms), e.getNumRanks(),
-        zeroSyms.size());
+    AffineExpr moving =
+        simplifyAffineExpr(a.replaceDimsAndSymbols(zeroOuter, zeroSyms),
+                           e.getNumRanks(), zeroSyms.size());
     if (simplifyAffineExpr(fixed + moving, e.getNumRanks(), zeroSyms.size()) !=
         simplifyAffineExpr(a, e.getNumRanks(), zeroSyms.size()))
       return e.emitOpError() << "access " << printAccess(e, access)
@@ -428,8 +429,8 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
                           : OpFoldResult(current[r]));
     keep.push_back(!fixed);
     if (!fixed)
-      outExprs.push_back(getAffineDimExpr(
-          llvm::find(inner, d) - inner.begin(), ctx));
+      outExprs.push_back(
+          getAffineDimExpr(llvm::find(inner, d) - inner.begin(), ctx));
   }
   auto y = yielded.find(e.getResult());
   if (y != yielded.end())
@@ -483,18 +484,17 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
             Value x = affine::expandAffineExpr(b, l, cond->getConstraint(i),
                                                dimValues, symValues);
             Value zero = arith::ConstantIndexOp::create(b, l, 0);
-            Value c = arith::CmpIOp::create(
-                b, l,
-                cond->isEq(i) ? arith::CmpIPredicate::eq
-                              : arith::CmpIPredicate::sge,
-                x, zero);
+            Value c =
+                arith::CmpIOp::create(b, l,
+                                      cond->isEq(i) ? arith::CmpIPredicate::eq
+                                                    : arith::CmpIPredicate::sge,
+                                      x, zero);
             all = all ? arith::AndIOp::create(b, l, all, c) : c;
           }
-          Value otherwise =
-              kind != ReductionKind::None
-                  ? acc
-                  : Value(arith::ConstantOp::create(b, l,
-                                                    b.getFloatAttr(elt, fill)));
+          Value otherwise = kind != ReductionKind::None
+                                ? acc
+                                : Value(arith::ConstantOp::create(
+                                      b, l, b.getFloatAttr(elt, fill)));
           combined = arith::SelectOp::create(b, l, all, combined, otherwise);
         }
         linalg::YieldOp::create(b, l, combined);
@@ -515,13 +515,13 @@ LogicalResult CascadeLowering::run() {
     SmallVector<int64_t> strides(t.getRank(), d);
     auto type = MemRefType::get(t.getShape(), t.getElementType(),
                                 StridedLayoutAttr::get(ctx, d, strides));
-    inputs.push_back(
-        bufferization::ToBufferOp::create(rw, loc, type, in, /*read_only=*/true));
+    inputs.push_back(bufferization::ToBufferOp::create(rw, loc, type, in,
+                                                       /*read_only=*/true));
   }
   computeExtents();
   if (cascade.getNumResults() != 1)
-    return cascade.emitOpError() << "lowering supports one result, found "
-                                 << cascade.getNumResults();
+    return cascade.emitOpError()
+           << "lowering supports one result, found " << cascade.getNumResults();
   auto resultType = cast<RankedTensorType>(cascade.getResult(0).getType());
   {
     auto yield = cast<YieldOp>(cascade.getBodyBlock().getTerminator());
@@ -531,7 +531,8 @@ LogicalResult CascadeLowering::run() {
       if (resultType.isDynamicDim(i))
         dynSizes.push_back(extent[e.getRankName(e.getOutputDim(i))]);
     result = memref::AllocOp::create(
-        rw, loc, MemRefType::get(resultType.getShape(), resultType.getElementType()),
+        rw, loc,
+        MemRefType::get(resultType.getShape(), resultType.getElementType()),
         dynSizes);
   }
 
@@ -593,7 +594,8 @@ LogicalResult CascadeLowering::run() {
         }
         if (!ofIter)
           continue;
-        Value start = arith::MulIOp::create(rw, loc, iv, indexConst(r.getTile()));
+        Value start =
+            arith::MulIOp::create(rw, loc, iv, indexConst(r.getTile()));
         Value left = arith::SubIOp::create(
             rw, loc, extent[r.getParent().getValue()], start);
         current[r.getName().getValue()] =
