@@ -90,11 +90,9 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
       return;
     AffineExpr m = s.dim("m"), p = s.dim("p");
     if (*op.getCausal() == CausalKind::TopLeft)
-      s.constraints.push_back(p - m); // m <= p
+      s.addConstraint(p - m); // m <= p
     else
-      s.constraints.push_back(p + s.sym("m") - s.sym("p") -
-                              m); // m <= p + M - N
-    s.eqFlags.push_back(false);
+      s.addConstraint(p + s.sym("m") - s.sym("p") - m); // m <= p + M - N
   };
   auto kvHead = [&](EinsumSpec &s) {
     return group == 1 ? s.dim("h") : s.dim("h").floorDiv(group);

@@ -931,6 +931,15 @@ bool EinsumOp::isReducedDim(unsigned d) {
   return true;
 }
 
+SmallVector<IntegerSet> EinsumOp::getConditionSets() {
+  SmallVector<IntegerSet> sets;
+  if (std::optional<ArrayAttr> cond = getCondition())
+    for (Attribute a : *cond)
+      if (auto set = dyn_cast<IntegerSetAttr>(a))
+        sets.push_back(set.getValue());
+  return sets;
+}
+
 double EinsumOp::getEffectiveFill() {
   if (getReduction() != ReductionKind::None)
     return reductionIdentity(getReduction());
@@ -990,53 +999,53 @@ ParseResult EinsumOp::parse(OpAsmParser &parser, OperationState &result) {
     return failure();
   (void)numOutputDims;
 
+  // where (c, c, ...) or (c, ...): a union of conjunctions.
+  SmallVector<std::pair<SmallVector<AffineExpr>, SmallVector<bool>>> disjuncts;
   if (succeeded(parser.parseOptionalKeyword("where"))) {
-    SmallVector<AffineExpr> constraints;
-    SmallVector<bool> eqFlags;
     exprs.allowNew = false;
-    if (parser.parseCommaSeparatedList(
-            OpAsmParser::Delimiter::Paren, [&]() -> ParseResult {
-              AffineExpr lhs, rhs;
-              if (exprs.parseExpr(lhs))
-                return failure();
-              SMLoc relLoc = parser.getCurrentLocation();
-              enum { LE, LT, GE, GT, EQ } rel;
-              if (succeeded(parser.parseOptionalLess()))
-                rel = succeeded(parser.parseOptionalEqual()) ? LE : LT;
-              else if (succeeded(parser.parseOptionalGreater()))
-                rel = succeeded(parser.parseOptionalEqual()) ? GE : GT;
-              else if (succeeded(parser.parseOptionalEqual()) &&
-                       succeeded(parser.parseOptionalEqual()))
-                rel = EQ;
-              else
-                return parser.emitError(relLoc,
-                                        "expected one of <=, <, >=, >, ==");
-              if (exprs.parseExpr(rhs))
-                return failure();
-              switch (rel) {
-              case LE:
-                constraints.push_back(rhs - lhs);
-                break;
-              case LT:
-                constraints.push_back(rhs - lhs - 1);
-                break;
-              case GE:
-                constraints.push_back(lhs - rhs);
-                break;
-              case GT:
-                constraints.push_back(lhs - rhs - 1);
-                break;
-              case EQ:
-                constraints.push_back(lhs - rhs);
-                break;
-              }
-              eqFlags.push_back(rel == EQ);
-              return success();
-            }))
-      return failure();
-    result.addAttribute("condition",
-                        IntegerSetAttr::get(IntegerSet::get(
-                            dims.size(), syms.size(), constraints, eqFlags)));
+    do {
+      auto &[constraints, eqFlags] = disjuncts.emplace_back();
+      if (parser.parseCommaSeparatedList(
+              OpAsmParser::Delimiter::Paren, [&]() -> ParseResult {
+                AffineExpr lhs, rhs;
+                if (exprs.parseExpr(lhs))
+                  return failure();
+                SMLoc relLoc = parser.getCurrentLocation();
+                enum { LE, LT, GE, GT, EQ } rel;
+                if (succeeded(parser.parseOptionalLess()))
+                  rel = succeeded(parser.parseOptionalEqual()) ? LE : LT;
+                else if (succeeded(parser.parseOptionalGreater()))
+                  rel = succeeded(parser.parseOptionalEqual()) ? GE : GT;
+                else if (succeeded(parser.parseOptionalEqual()) &&
+                         succeeded(parser.parseOptionalEqual()))
+                  rel = EQ;
+                else
+                  return parser.emitError(relLoc,
+                                          "expected one of <=, <, >=, >, ==");
+                if (exprs.parseExpr(rhs))
+                  return failure();
+                switch (rel) {
+                case LE:
+                  constraints.push_back(rhs - lhs);
+                  break;
+                case LT:
+                  constraints.push_back(rhs - lhs - 1);
+                  break;
+                case GE:
+                  constraints.push_back(lhs - rhs);
+                  break;
+                case GT:
+                  constraints.push_back(lhs - rhs - 1);
+                  break;
+                case EQ:
+                  constraints.push_back(lhs - rhs);
+                  break;
+                }
+                eqFlags.push_back(rel == EQ);
+                return success();
+              }))
+        return failure();
+    } while (succeeded(parser.parseOptionalKeyword("or")));
   }
   auto parseOptionalFloatAttr = [&](StringRef keyword) -> ParseResult {
     if (failed(parser.parseOptionalKeyword(keyword)))
@@ -1082,13 +1091,12 @@ ParseResult EinsumOp::parse(OpAsmParser &parser, OperationState &result) {
   result.addAttribute(
       "output_map", AffineMapAttr::get(AffineMap::get(nd, ns, outExprs, ctx)));
   result.addAttribute("input_maps", ArrayAttr::get(ctx, inMaps));
-  if (auto cond = result.attributes.get("condition")) {
-    // The condition was built before all dims were known; rebuild it with the
-    // final counts (its expressions only use known dims).
-    IntegerSet set = cast<IntegerSetAttr>(cond).getValue();
-    result.attributes.set("condition",
-                          IntegerSetAttr::get(IntegerSet::get(
-                              nd, ns, set.getConstraints(), set.getEqFlags())));
+  if (!disjuncts.empty()) {
+    SmallVector<Attribute> sets;
+    for (auto &[constraints, eqFlags] : disjuncts)
+      sets.push_back(
+          IntegerSetAttr::get(IntegerSet::get(nd, ns, constraints, eqFlags)));
+    result.addAttribute("condition", ArrayAttr::get(ctx, sets));
   }
   return success();
 }
@@ -1107,13 +1115,13 @@ void EinsumOp::print(OpAsmPrinter &p) {
     p << v << printAccess(*this, getInputMap(i));
   }
   p << ")";
-  if (std::optional<IntegerSet> cond = getCondition()) {
-    p << " where (";
-    for (unsigned i = 0; i < cond->getNumConstraints(); ++i) {
+  SmallVector<IntegerSet> cond = getConditionSets();
+  for (auto [k, set] : llvm::enumerate(cond)) {
+    p << (k ? " or (" : " where (");
+    for (unsigned i = 0; i < set.getNumConstraints(); ++i) {
       if (i)
         p << ", ";
-      p << printRankConstraint(cond->getConstraint(i), cond->isEq(i), dims,
-                               syms);
+      p << printRankConstraint(set.getConstraint(i), set.isEq(i), dims, syms);
     }
     p << ")";
   }
@@ -1218,10 +1226,21 @@ LogicalResult EinsumOp::verify() {
     return emitOpError() << "'" << getName() << "' has reduction `"
                          << reductionOperator(getReduction())
                          << "` but no rank to reduce";
-  if (std::optional<IntegerSet> c = getCondition())
-    if (c->getNumDims() != nd || c->getNumSymbols() != ns)
-      return emitOpError() << "condition must have " << nd << " dims and " << ns
-                           << " symbols";
+  if (std::optional<ArrayAttr> sets = getCondition())
+    for (Attribute a : *sets) {
+      auto set = dyn_cast<IntegerSetAttr>(a);
+      if (!set)
+        return emitOpError() << "condition must be a list of integer sets, "
+                                "found "
+                             << a;
+      if (set.getValue().getNumDims() != nd ||
+          set.getValue().getNumSymbols() != ns)
+        return emitOpError() << "condition must have " << nd << " dims and "
+                             << ns << " symbols";
+      for (AffineExpr e : set.getValue().getConstraints())
+        if (!e.isPureAffine())
+          return emitOpError() << "condition must be affine in the ranks";
+    }
 
   // A recurrence reads its own previous value at `r` and needs `init`.
   int64_t rec = getRecurrencePosition();
@@ -1292,10 +1311,43 @@ AffineExpr EinsumSpec::sym(StringRef name) {
   return getAffineSymbolExpr(symbols.size() - 1, ctx);
 }
 
+void EinsumSpec::addConstraint(AffineExpr constraint, bool isEq) {
+  if (condition.empty())
+    condition.emplace_back();
+  for (Conjunction &c : condition) {
+    bool dup = false;
+    for (auto [e, f] : llvm::zip(c.constraints, c.eqFlags))
+      dup |= (e == constraint && f == isEq);
+    if (dup)
+      continue;
+    c.constraints.push_back(constraint);
+    c.eqFlags.push_back(isEq);
+  }
+}
+
+void EinsumSpec::addDisjunction(ArrayRef<Conjunction> alternatives) {
+  if (alternatives.empty())
+    return;
+  if (condition.empty()) {
+    condition.assign(alternatives.begin(), alternatives.end());
+    return;
+  }
+  // (A or B) and (C or D) = AC or AD or BC or BD.
+  SmallVector<Conjunction> product;
+  for (const Conjunction &x : condition)
+    for (const Conjunction &y : alternatives) {
+      Conjunction both = x;
+      both.constraints.append(y.constraints.begin(), y.constraints.end());
+      both.eqFlags.append(y.eqFlags.begin(), y.eqFlags.end());
+      product.push_back(std::move(both));
+    }
+  condition = std::move(product);
+}
+
 void EinsumSpec::addConditionOf(EinsumOp op,
                                 ArrayRef<AffineExpr> dimReplacements) {
-  std::optional<IntegerSet> cond = op.getCondition();
-  if (!cond)
+  SmallVector<IntegerSet> sets = op.getConditionSets();
+  if (sets.empty())
     return;
   SmallVector<AffineExpr> dims, syms;
   for (unsigned i = 0; i < op.getNumRanks(); ++i)
@@ -1304,17 +1356,22 @@ void EinsumSpec::addConditionOf(EinsumOp op,
                        : dim(op.getRankName(i)));
   for (Attribute s : op.getSymbols())
     syms.push_back(sym(cast<StringAttr>(s).getValue()));
-  for (unsigned i = 0; i < cond->getNumConstraints(); ++i) {
-    AffineExpr c = cond->getConstraint(i).replaceDimsAndSymbols(dims, syms);
-    bool eq = cond->isEq(i);
-    bool dup = false;
-    for (auto [e, f] : llvm::zip(constraints, eqFlags))
-      dup |= (e == c && f == eq);
-    if (dup)
-      continue;
-    constraints.push_back(c);
-    eqFlags.push_back(eq);
+  SmallVector<Conjunction> alternatives;
+  for (IntegerSet set : sets) {
+    Conjunction &c = alternatives.emplace_back();
+    for (unsigned i = 0; i < set.getNumConstraints(); ++i) {
+      c.constraints.push_back(
+          set.getConstraint(i).replaceDimsAndSymbols(dims, syms));
+      c.eqFlags.push_back(set.isEq(i));
+    }
   }
+  if (alternatives.size() == 1) {
+    for (auto [e, f] :
+         llvm::zip(alternatives[0].constraints, alternatives[0].eqFlags))
+      addConstraint(e, f);
+    return;
+  }
+  addDisjunction(alternatives);
 }
 
 int64_t cascade::ein::tensorExtent(CascadeOp cascade, StringRef rank) {
@@ -1369,10 +1426,13 @@ EinsumOp cascade::ein::buildEinsum(
   state.addAttribute("output_map", AffineMapAttr::get(out));
   state.addAttribute("input_maps", ArrayAttr::get(ctx, inMaps));
   state.addAttribute("reduction", ReductionKindAttr::get(ctx, spec.reduction));
-  if (!spec.constraints.empty())
-    state.addAttribute("condition",
-                       IntegerSetAttr::get(IntegerSet::get(
-                           nd, ns, spec.constraints, spec.eqFlags)));
+  if (!spec.condition.empty()) {
+    SmallVector<Attribute> sets;
+    for (const EinsumSpec::Conjunction &c : spec.condition)
+      sets.push_back(IntegerSetAttr::get(
+          IntegerSet::get(nd, ns, c.constraints, c.eqFlags)));
+    state.addAttribute("condition", ArrayAttr::get(ctx, sets));
+  }
   if (spec.init)
     state.addAttribute("init", b.getF64FloatAttr(*spec.init));
   if (spec.fill)
@@ -1411,10 +1471,11 @@ EinsumSpec cascade::ein::specFrom(EinsumOp op) {
     s.addInput(v == op.getResult() ? Value() : v,
                op.getInputMap(i).getResults());
   s.reduction = op.getReduction();
-  if (std::optional<IntegerSet> c = op.getCondition()) {
-    s.constraints.assign(c->getConstraints().begin(),
-                         c->getConstraints().end());
-    s.eqFlags.assign(c->getEqFlags().begin(), c->getEqFlags().end());
+  for (IntegerSet set : op.getConditionSets()) {
+    EinsumSpec::Conjunction &c = s.condition.emplace_back();
+    c.constraints.assign(set.getConstraints().begin(),
+                         set.getConstraints().end());
+    c.eqFlags.assign(set.getEqFlags().begin(), set.getEqFlags().end());
   }
   if (std::optional<APFloat> v = op.getInit())
     s.init = v->convertToDouble();

@@ -74,8 +74,13 @@ struct EinsumSpec {
   llvm::SmallVector<mlir::Value> inputs;
   llvm::SmallVector<llvm::SmallVector<mlir::AffineExpr>> accesses;
   ReductionKind reduction = ReductionKind::None;
-  llvm::SmallVector<mlir::AffineExpr> constraints;
-  llvm::SmallVector<bool> eqFlags;
+  /// A conjunction of affine constraints (`expr >= 0`, or `== 0`).
+  struct Conjunction {
+    llvm::SmallVector<mlir::AffineExpr> constraints;
+    llvm::SmallVector<bool> eqFlags;
+  };
+  /// The condition: a union of conjunctions; empty means always.
+  llvm::SmallVector<Conjunction> condition;
   std::optional<double> init, fill;
   mlir::Type elementType;
   mlir::MLIRContext *ctx;
@@ -89,7 +94,11 @@ struct EinsumSpec {
     inputs.push_back(v);
     accesses.emplace_back(access.begin(), access.end());
   }
-  /// Adds the constraints of an existing einsum's condition, renaming its
+  /// Ands `constraint >= 0` (or `== 0`) into the condition.
+  void addConstraint(mlir::AffineExpr constraint, bool isEq = false);
+  /// Ands `alternatives[0] or alternatives[1] or ...` into the condition.
+  void addDisjunction(llvm::ArrayRef<Conjunction> alternatives);
+  /// Ands the condition of an existing einsum, renaming its
   /// dims and symbols into this spec by name.
   void addConditionOf(EinsumOp op,
                       llvm::ArrayRef<mlir::AffineExpr> dimReplacements = {});

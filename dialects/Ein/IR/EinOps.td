@@ -109,7 +109,7 @@ def Ein_EinsumOp : Ein_Op<"einsum", [
                        StrArrayAttr:$ranks, StrArrayAttr:$symbols,
                        AffineMapAttr:$output_map, AffineMapArrayAttr:$input_maps,
                        Ein_ReductionKindAttr:$reduction,
-                       OptionalAttr<IntegerSetAttr>:$condition,
+                       OptionalAttr<ArrayAttr>:$condition,
                        OptionalAttr<F64Attr>:$init,
                        OptionalAttr<F64Attr>:$fill);
   let results = (outs AnyRankedTensor:$result);
@@ -138,6 +138,8 @@ def Ein_EinsumOp : Ein_Op<"einsum", [
     /// The dims indexed by output position `i` (`r` also for `r + 1`).
     unsigned getOutputDim(unsigned i);
     ::mlir::Block &getMapBlock() { return getMap().front(); }
+    /// The condition as a union of integer sets (empty: always true).
+    ::llvm::SmallVector<::mlir::IntegerSet> getConditionSets();
     /// Value of a masked (non-contributing) output element.
     double getEffectiveFill();
   }];

@@ -150,12 +150,14 @@ LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
       s.addInput(self ? Value() : (nv ? nv : v),
                  expand(e.getInputMap(i), producer));
     }
-    if (std::optional<IntegerSet> c = e.getCondition())
-      for (unsigned i = 0; i < c->getNumConstraints(); ++i) {
-        s.constraints.push_back(
-            c->getConstraint(i).replaceDimsAndSymbols(dimMap, symMap));
-        s.eqFlags.push_back(c->isEq(i));
+    for (IntegerSet set : e.getConditionSets()) {
+      EinsumSpec::Conjunction &c = s.condition.emplace_back();
+      for (unsigned i = 0; i < set.getNumConstraints(); ++i) {
+        c.constraints.push_back(
+            set.getConstraint(i).replaceDimsAndSymbols(dimMap, symMap));
+        c.eqFlags.push_back(set.isEq(i));
       }
+    }
     rewriter.setInsertionPoint(e);
     EinsumOp ne = buildEinsum(rewriter, e.getLoc(), cascade, s, cloneMapOf(e));
     replaced[e.getResult()] = ne.getResult();

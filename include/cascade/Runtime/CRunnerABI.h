@@ -54,6 +54,102 @@ CASCADE_RUNTIME_EXPORT void _mlir_ciface_cascade_ref_attention_f32(
     CascadeMemRef4DF32 *q, CascadeMemRef4DF32 *k, CascadeMemRef4DF32 *v,
     CascadeMemRef4DF32 *out, float scale, int32_t causal);
 
+/* Descriptors of other ranks and element types, laid out like
+ * CascadeMemRef4DF32. */
+typedef struct CascadeMemRef1DF32 {
+  float *allocated;
+  float *aligned;
+  int64_t offset;
+  int64_t sizes[1];
+  int64_t strides[1];
+} CascadeMemRef1DF32;
+
+typedef struct CascadeMemRef2DF32 {
+  float *allocated;
+  float *aligned;
+  int64_t offset;
+  int64_t sizes[2];
+  int64_t strides[2];
+} CascadeMemRef2DF32;
+
+typedef struct CascadeMemRef3DF32 {
+  float *allocated;
+  float *aligned;
+  int64_t offset;
+  int64_t sizes[3];
+  int64_t strides[3];
+} CascadeMemRef3DF32;
+
+typedef struct CascadeMemRef1DF64 {
+  double *allocated;
+  double *aligned;
+  int64_t offset;
+  int64_t sizes[1];
+  int64_t strides[1];
+} CascadeMemRef1DF64;
+
+/* Indices into the `params` vector of
+ * _mlir_ciface_cascade_ref_attention_variant_f32. Every entry is a double;
+ * enumerations, integers and flags are carried as exact integral values and
+ * flags are 0 (absent) or 1 (present). */
+enum CascadeRefVariantParam {
+  CASCADE_REF_PARAM_SCALE = 0,
+  /* 0 softmax, 1 sigmoid, 2 softplus, 3 relu. */
+  CASCADE_REF_PARAM_NORMALIZER = 1,
+  CASCADE_REF_PARAM_SIGMOID_BIAS = 2,
+  CASCADE_REF_PARAM_SOFTPLUS_SCALE = 3,
+  CASCADE_REF_PARAM_SOFTPLUS_POWER = 4,
+  /* 0 none, 1 top-left, 2 bottom-right. */
+  CASCADE_REF_PARAM_CAUSAL = 5,
+  /* 1 top-left, 2 bottom-right (0 is taken as top-left); only used when
+   * causal is 0. */
+  CASCADE_REF_PARAM_ALIGNMENT = 6,
+  /* -1: unbounded on that side. */
+  CASCADE_REF_PARAM_WINDOW_LEFT = 7,
+  CASCADE_REF_PARAM_WINDOW_RIGHT = 8,
+  CASCADE_REF_PARAM_DILATION = 9,
+  CASCADE_REF_PARAM_SINK_TOKENS = 10,
+  /* 0: no soft capping. */
+  CASCADE_REF_PARAM_SOFTCAP = 11,
+  CASCADE_REF_PARAM_BLOCK_Q = 12,
+  CASCADE_REF_PARAM_BLOCK_K = 13,
+  CASCADE_REF_PARAM_HAS_LSE = 14,
+  CASCADE_REF_PARAM_HAS_ALIBI = 15,
+  CASCADE_REF_PARAM_HAS_SINKS = 16,
+  CASCADE_REF_PARAM_HAS_KV_LENGTHS = 17,
+  CASCADE_REF_PARAM_HAS_DOC_IDS = 18,
+  CASCADE_REF_PARAM_HAS_BIAS = 19,
+  CASCADE_REF_PARAM_HAS_DENSE_MASK = 20,
+  CASCADE_REF_PARAM_HAS_BLOCK_MASK = 21,
+  CASCADE_REF_PARAM_HAS_GATE = 22,
+  /* Number of entries `params` must at least have. */
+  CASCADE_REF_PARAM_COUNT = 23
+};
+
+/* Reference attention of any variant (see cascade::runtime::AttentionVariant
+ * for the semantics): q [B,Hq,N,D], k [B,Hkv,M,D], v [B,Hkv,M,Dv],
+ * out [B,Hq,N,Dv]; the shape is taken from the descriptors' sizes. `params`
+ * holds at least CASCADE_REF_PARAM_COUNT scalars, indexed by
+ * CascadeRefVariantParam. The remaining descriptors are only read when their
+ * `has_*` flag is set (`queryDocIds` and `keyDocIds` share one flag);
+ * otherwise they may be dummies or null. When present:
+ *   lse [B,Hq,N]; alibiSlopes [Hq]; sinks [Hq]; kvLengths [B];
+ *   queryDocIds [B,N]; keyDocIds [B,M]; bias [B|1,Hq|1,N|1,M];
+ *   denseMask [B|1,Hq|1,N,M]; blockMask [B|1,Hq|1,ceil(N/bq),ceil(M/bk)];
+ *   gate [B,Hq,N,Dv].
+ * kv lengths and document ids are integral values stored as floats. Any
+ * offsets and strides are honoured. On inconsistent input this prints a
+ * message to stderr and fills `out` (and `lse`, when flagged present) with
+ * NaN where usable. */
+CASCADE_RUNTIME_EXPORT void _mlir_ciface_cascade_ref_attention_variant_f32(
+    CascadeMemRef4DF32 *q, CascadeMemRef4DF32 *k, CascadeMemRef4DF32 *v,
+    CascadeMemRef4DF32 *out, CascadeMemRef3DF32 *lse,
+    CascadeMemRef1DF64 *params, CascadeMemRef1DF32 *alibiSlopes,
+    CascadeMemRef1DF32 *sinks, CascadeMemRef1DF32 *kvLengths,
+    CascadeMemRef2DF32 *queryDocIds, CascadeMemRef2DF32 *keyDocIds,
+    CascadeMemRef4DF32 *bias, CascadeMemRef4DF32 *denseMask,
+    CascadeMemRef4DF32 *blockMask, CascadeMemRef4DF32 *gate);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -452,7 +452,7 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
         rw, loc, rw.getFloatAttr(elt, reductionIdentity(kind)));
     linalg::FillOp::create(rw, loc, ValueRange{identity}, ValueRange{out});
   }
-  std::optional<IntegerSet> cond = e.getCondition();
+  SmallVector<IntegerSet> cond = e.getConditionSets();
   double fill = e.getEffectiveFill();
   LogicalResult status = success();
   linalg::GenericOp::create(
@@ -467,7 +467,7 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
             cast<YieldOp>(block.getTerminator()).getValues()[0]);
         Value acc = args.back();
         Value combined = buildReductionCombine(b, l, kind, acc, v);
-        if (cond) {
+        if (!cond.empty()) {
           // The condition on the ranks at this point.
           SmallVector<Value> dimValues, symValues;
           for (unsigned d = 0; d < e.getNumRanks(); ++d) {
@@ -479,23 +479,28 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
           }
           for (Attribute s : e.getSymbols())
             symValues.push_back(extent[cast<StringAttr>(s).getValue()]);
-          Value all;
-          for (unsigned i = 0; i < cond->getNumConstraints(); ++i) {
-            Value x = affine::expandAffineExpr(b, l, cond->getConstraint(i),
-                                               dimValues, symValues);
-            Value zero = arith::ConstantIndexOp::create(b, l, 0);
-            Value c =
-                arith::CmpIOp::create(b, l,
-                                      cond->isEq(i) ? arith::CmpIPredicate::eq
-                                                    : arith::CmpIPredicate::sge,
-                                      x, zero);
-            all = all ? arith::AndIOp::create(b, l, all, c) : c;
+          // A union of conjunctions.
+          Value any;
+          for (IntegerSet set : cond) {
+            Value all = arith::ConstantIntOp::create(b, l, 1, 1);
+            for (unsigned i = 0; i < set.getNumConstraints(); ++i) {
+              Value x = affine::expandAffineExpr(b, l, set.getConstraint(i),
+                                                 dimValues, symValues);
+              Value zero = arith::ConstantIndexOp::create(b, l, 0);
+              Value c = arith::CmpIOp::create(
+                  b, l,
+                  set.isEq(i) ? arith::CmpIPredicate::eq
+                              : arith::CmpIPredicate::sge,
+                  x, zero);
+              all = arith::AndIOp::create(b, l, all, c);
+            }
+            any = any ? arith::OrIOp::create(b, l, any, all) : all;
           }
           Value otherwise = kind != ReductionKind::None
                                 ? acc
                                 : Value(arith::ConstantOp::create(
                                       b, l, b.getFloatAttr(elt, fill)));
-          combined = arith::SelectOp::create(b, l, all, combined, otherwise);
+          combined = arith::SelectOp::create(b, l, any, combined, otherwise);
         }
         linalg::YieldOp::create(b, l, combined);
       });

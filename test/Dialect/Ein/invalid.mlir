@@ -769,7 +769,7 @@ func.func @generic_unused_rank(%s: tensor<4xf32>) -> tensor<4xf32> {
 func.func @generic_condition_dims(%s: tensor<4xf32>) -> tensor<4xf32> {
   %r = ein.cascade "x" ranks [m: 4] ins(%S = %s : tensor<4xf32>) -> tensor<4xf32> {
     // expected-error @+1 {{'ein.einsum' op condition must have 1 dims and 0 symbols}}
-    %A = "ein.einsum"(%S) <{condition = affine_set<(d0, d1) : (d1 - d0 >= 0)>,
+    %A = "ein.einsum"(%S) <{condition = [affine_set<(d0, d1) : (d1 - d0 >= 0)>],
         input_maps = [affine_map<(d0) -> (d0)>], name = "A",
         output_map = affine_map<(d0) -> (d0)>, ranks = ["m"],
         reduction = #ein<reduction none>, symbols = []}> ({

@@ -311,3 +311,17 @@ func.func @fill(%s: tensor<12x10xf32>)
   return %r#0, %r#1, %r#2, %r#3, %r#4, %r#5
       : tensor<12x10xf32>, tensor<12x10xf32>, tensor<12x10xf32>, tensor<12x10xf32>, tensor<13x10xf32>, tensor<12x10xf32>
 }
+
+// A union of conditions: the first 4 keys, or a window of 16 behind the query.
+// CHECK-LABEL: func.func @union
+// CHECK:         %U = ein.einsum U[m, p] = (%S[m, p]) where (m <= 3, m <= p) or (p <= m + 16, m <= p) {
+func.func @union(%s: tensor<40x30xf32>) -> tensor<40x30xf32> {
+  %r = ein.cascade "union" ranks [m: 40, p: 30] ins(%S = %s : tensor<40x30xf32>) -> tensor<40x30xf32> {
+    %U = ein.einsum U[m, p] = (%S[m, p]) where (m < 4, m <= p) or (p - 16 <= m, m <= p) {
+    ^bb0(%x: f32):
+      ein.yield %x : f32
+    } : (tensor<40x30xf32>) -> tensor<40x30xf32>
+    ein.yield %U : tensor<40x30xf32>
+  }
+  return %r : tensor<40x30xf32>
+}
