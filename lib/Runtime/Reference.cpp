@@ -805,6 +805,7 @@ decodeVariantCall(CascadeMemRef4DF32 *q, CascadeMemRef4DF32 *k,
   bool hasDenseMask = flag(CASCADE_REF_PARAM_HAS_DENSE_MASK);
   bool hasBlockMask = flag(CASCADE_REF_PARAM_HAS_BLOCK_MASK);
   bool hasGate = flag(CASCADE_REF_PARAM_HAS_GATE);
+  call.hasLse = hasLse && lse;
   if (!problem.empty())
     return problem;
   // Out-of-range enumerators are reported by checkAttentionVariant; the
@@ -821,9 +822,6 @@ decodeVariantCall(CascadeMemRef4DF32 *q, CascadeMemRef4DF32 *k,
   var.normalizer = static_cast<Normalizer>(normalizer);
   var.causal = static_cast<CausalKind>(causal);
   var.alignment = static_cast<CausalKind>(alignment);
-
-  if (hasLse && lse)
-    call.hasLse = true;
 
   // Mandatory tensors.
   problem = validateDescriptors(q, k, v, out, /*causal=*/0, call.shape);

@@ -10,7 +10,7 @@
 // CHECK-SAME:    attributes {llvm.emit_c_interface}
 
 // The reference pipeline calls the runtime instead.
-// REF:         llvm.call @_mlir_ciface_cascade_ref_attention_f32
+// REF:         llvm.call @_mlir_ciface_cascade_ref_attention_variant_f32
 // REF:         llvm.func @_mlir_ciface_attention(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr)
 func.func @attention(%q: tensor<1x2x20x8xf32>, %k: tensor<1x2x33x8xf32>, %v: tensor<1x2x33x8xf32>) -> tensor<1x2x20x8xf32> {
   %o = attn.attention %q, %k, %v {causal = #attn.causal<top_left>} : tensor<1x2x20x8xf32>, tensor<1x2x33x8xf32>, tensor<1x2x33x8xf32> -> tensor<1x2x20x8xf32>

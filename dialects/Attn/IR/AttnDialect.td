@@ -36,4 +36,19 @@ def Attn_CausalAttr : EnumAttr<Attn_Dialect, Attn_CausalKind, "causal"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+def Attn_Normalizer : I32EnumAttr<"Normalizer",
+    "how scores become attention weights", [
+    I32EnumAttrCase<"Softmax", 0, "softmax">,
+    I32EnumAttrCase<"Sigmoid", 1, "sigmoid">,
+    I32EnumAttrCase<"Softplus", 2, "softplus">,
+    I32EnumAttrCase<"Relu", 3, "relu">
+  ]> {
+  let cppNamespace = "::cascade::attn";
+  let genSpecializedAttr = 0;
+}
+
+def Attn_NormalizerAttr : EnumAttr<Attn_Dialect, Attn_Normalizer, "normalizer"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // CASCADE_ATTN_DIALECT_TD

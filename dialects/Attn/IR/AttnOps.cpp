@@ -46,6 +46,32 @@ double AttentionOp::getEffectiveScale() {
   return 1.0 / std::sqrt(static_cast<double>(d));
 }
 
+double AttentionOp::getEffectiveSigmoidBias() {
+  if (std::optional<APFloat> b = getSigmoidBias())
+    return b->convertToDouble();
+  int64_t m = getK().getType().getDimSize(2);
+  return -std::log(static_cast<double>(m));
+}
+
+SmallVector<float> AttentionOp::geometricAlibiSlopes(int64_t heads) {
+  // For a power of two n: 2^(-8 (h + 1) / n). Otherwise the slopes of the
+  // nearest power of two below, then every other slope of twice that.
+  auto powerOfTwoSlopes = [](int64_t n) {
+    SmallVector<float> s;
+    for (int64_t h = 0; h < n; ++h)
+      s.push_back(std::pow(2.0, -8.0 * (h + 1) / n));
+    return s;
+  };
+  int64_t n = 1;
+  while (n * 2 <= heads)
+    n *= 2;
+  SmallVector<float> slopes = powerOfTwoSlopes(n);
+  SmallVector<float> extra = powerOfTwoSlopes(2 * n);
+  for (int64_t i = 0; (int64_t)slopes.size() < heads; i += 2)
+    slopes.push_back(extra[i]);
+  return slopes;
+}
+
 static bool isSupportedElementType(Type t) {
   return t.isF32() || t.isF16() || t.isBF16();
 }
@@ -119,6 +145,85 @@ LogicalResult AttentionOp::verify() {
   if (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv))
     return emitOpError() << "the head counts Hq and Hkv must be static, found "
                          << getQ().getType() << " and " << getK().getType();
+
+  // The variant attributes and operands.
+  Normalizer norm = getEffectiveNormalizer();
+  int64_t b = getQ().getType().getDimSize(0), n = getQ().getType().getDimSize(2),
+          m = getK().getType().getDimSize(2),
+          dv = getV().getType().getDimSize(3);
+  if (getSigmoidBias() && norm != Normalizer::Sigmoid)
+    return emitOpError() << "sigmoid_bias needs normalizer sigmoid";
+  if ((getSoftplusScale() || getSoftplusPower()) && norm != Normalizer::Softplus)
+    return emitOpError() << "softplus_scale and softplus_power need normalizer "
+                            "softplus";
+  if (norm == Normalizer::Sigmoid && !getSigmoidBias() &&
+      ShapedType::isDynamic(m))
+    return emitOpError() << "the default sigmoid_bias -log(M) needs a static "
+                            "key length M; give sigmoid_bias explicitly";
+  if (getSinks() && norm != Normalizer::Softmax)
+    return emitOpError() << "sinks add to a softmax denominator; normalizer "
+                         << stringifyNormalizer(norm) << " has none";
+  if (getReturnLse() != (bool)getLse())
+    return emitOpError() << (getReturnLse() ? "return_lse needs a second result"
+                                            : "a second result needs return_lse");
+  if (getLse() && norm != Normalizer::Softmax)
+    return emitOpError() << "the log-sum-exp is defined for softmax only";
+  if (std::optional<ArrayRef<int64_t>> w = getWindow()) {
+    if (w->size() != 2)
+      return emitOpError() << "window must be [left, right], found "
+                           << w->size() << " values";
+    for (int64_t x : *w)
+      if (x < -1)
+        return emitOpError() << "window extents must be >= 0, or -1 for "
+                                "unbounded, found "
+                             << x;
+  }
+  if (std::optional<int64_t> d = getDilation(); d && *d < 1)
+    return emitOpError() << "dilation must be >= 1, found " << *d;
+  if (std::optional<int64_t> st = getSinkTokens()) {
+    if (*st < 0)
+      return emitOpError() << "sink_tokens must be >= 0, found " << *st;
+    if (!getWindow() && !getDilation())
+      return emitOpError() << "sink_tokens keep keys that a window or "
+                              "dilation would drop; give window or dilation";
+  }
+  if (std::optional<APFloat> c = getSoftcap())
+    if (!(c->convertToDouble() > 0) || !std::isfinite(c->convertToDouble()))
+      return emitOpError() << "softcap must be positive and finite, found "
+                           << c->convertToDouble();
+  if (getAlibi() && getAlibiSlopes())
+    return emitOpError() << "give either alibi (standard slopes) or "
+                            "alibi_slopes, not both";
+  auto checkExtra = [&](Value v, StringRef name, ArrayRef<int64_t> expected,
+                        ArrayRef<bool> broadcast) -> LogicalResult {
+    if (!v)
+      return success();
+    auto t = cast<RankedTensorType>(v.getType());
+    if (!isa<FloatType>(t.getElementType()))
+      return emitOpError() << name << " must have a float element type, found "
+                           << t.getElementType();
+    if (t.getRank() != (int64_t)expected.size())
+      return emitOpError() << name << " must have rank " << expected.size()
+                           << ", found " << t;
+    for (auto [i, e] : llvm::enumerate(expected)) {
+      int64_t d = t.getDimSize(i);
+      if (ShapedType::isDynamic(d) || ShapedType::isDynamic(e) || d == e ||
+          (broadcast[i] && d == 1))
+        continue;
+      return emitOpError() << name << " dimension " << i << " must be " << e
+                           << (broadcast[i] ? " or 1" : "") << ", found " << d;
+    }
+    return success();
+  };
+  if (failed(checkExtra(getSinks(), "sinks", {hq}, {false})) ||
+      failed(checkExtra(getAlibiSlopes(), "alibi_slopes", {hq}, {false})) ||
+      failed(checkExtra(getBias(), "bias", {b, hq, n, m},
+                        {true, true, true, false})) ||
+      failed(checkExtra(getGate(), "gate", {b, hq, n, dv},
+                        {false, false, false, false})) ||
+      failed(checkExtra(getLse(), "the log-sum-exp result", {b, hq, n},
+                        {false, false, false})))
+    return failure();
 
   if (std::optional<APFloat> s = getScale()) {
     double d = s->convertToDouble();

@@ -27,15 +27,36 @@ static Value toF32(OpBuilder &b, Location loc, Value v) {
   return arith::ExtFOp::create(b, loc, b.getF32Type(), v);
 }
 
+/// Index arithmetic to an f32 value.
+static Value indexToF32(OpBuilder &b, Location loc, Value index) {
+  Value i64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
+  return arith::SIToFPOp::create(b, loc, b.getF32Type(), i64);
+}
+
+static Value f32Const(OpBuilder &b, Location loc, double v) {
+  return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+}
+
+/// sigmoid(x) = 1 / (1 + exp(-x))
+static Value sigmoid(OpBuilder &b, Location loc, Value x) {
+  Value neg = arith::NegFOp::create(b, loc, x);
+  Value e = math::ExpOp::create(b, loc, neg);
+  Value d = arith::AddFOp::create(b, loc, f32Const(b, loc, 1.0), e);
+  return arith::DivFOp::create(b, loc, f32Const(b, loc, 1.0), d);
+}
+
 FailureOr<ein::CascadeOp>
 cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
   MLIRContext *ctx = op.getContext();
   Location loc = op.getLoc();
   auto qType = op.getQ().getType(), kType = op.getK().getType(),
        vType = op.getV().getType();
+  auto outType = cast<RankedTensorType>(op.getResult().getType());
   int64_t hq = qType.getDimSize(1), hkv = kType.getDimSize(1);
   int64_t group = hq / hkv;
   double scale = op.getEffectiveScale();
+  Normalizer norm = op.getEffectiveNormalizer();
+  bool bottomRight = op.getAlignment() == CausalKind::BottomRight;
   Type f32 = rewriter.getF32Type();
 
   // The rank table, in the order the formulas list ranks; a dynamic extent
@@ -54,27 +75,46 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
       rank("b", qType, 0, 0), rank("h", qType, 0, 1), rank("e", qType, 0, 3),
       rank("f", vType, 2, 3), rank("m", kType, 1, 2), rank("p", qType, 0, 2)};
 
+  // Cascade inputs: Q, K, V, then the optional tensors that are present.
+  rewriter.setInsertionPoint(op);
+  SmallVector<Value> inputs = {op.getQ(), op.getK(), op.getV()};
+  SmallVector<StringRef> inputNames = {"Q", "K", "V"};
+  auto addInput = [&](Value v, StringRef name) -> int {
+    if (!v)
+      return -1;
+    inputs.push_back(v);
+    inputNames.push_back(name);
+    return inputs.size() - 1;
+  };
+  int sinkIdx = addInput(op.getSinks(), "SINK");
+  Value slopes = op.getAlibiSlopes();
+  if (op.getAlibi()) {
+    SmallVector<float> geo = AttentionOp::geometricAlibiSlopes(hq);
+    auto t = RankedTensorType::get({hq}, f32);
+    slopes = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(t, ArrayRef<float>(geo)));
+  }
+  int slopeIdx = addInput(slopes, "SLOPE");
+  int biasIdx = addInput(op.getBias(), "BIAS");
+  int gateIdx = addInput(op.getGate(), "G");
+
   OperationState state(loc, ein::CascadeOp::getOperationName());
-  state.addOperands({op.getQ(), op.getK(), op.getV()});
+  state.addOperands(inputs);
   state.addAttribute("name", StringAttr::get(ctx, "attention"));
   state.addAttribute("ranks", ArrayAttr::get(ctx, ranks));
-  state.addAttribute("input_names", rewriter.getStrArrayAttr({"Q", "K", "V"}));
-  state.addTypes(op.getType());
+  state.addAttribute("input_names", rewriter.getStrArrayAttr(inputNames));
+  state.addTypes(op->getResultTypes());
   Region *region = state.addRegion();
   Block *body = new Block();
   region->push_back(body);
-  for (Value v : {op.getQ(), op.getK(), op.getV()})
+  for (Value v : inputs)
     body->addArgument(v.getType(), loc);
-  rewriter.setInsertionPoint(op);
   auto cascadeOp = cast<ein::CascadeOp>(rewriter.create(state));
-  Value qArg = body->getArgument(0), kArg = body->getArgument(1),
-        vArg = body->getArgument(2);
+  auto arg = [&](int idx) { return body->getArgument(idx); };
 
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPointToStart(body);
 
-  // Every einsum of this cascade shares its rank names; `spec` builds the
-  // common parts and the causal condition on (m, p).
   auto makeSpec = [&](StringRef name, ArrayRef<StringRef> out,
                       ReductionKind red) {
     EinsumSpec s(ctx);
@@ -85,98 +125,280 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
       s.output.push_back(s.dim(r));
     return s;
   };
-  auto addCausal = [&](EinsumSpec &s) {
-    if (!op.getCausal())
+  // The query's aligned position i = p (+ |m| - |p| bottom-right).
+  auto alignedQuery = [&](EinsumSpec &s) {
+    AffineExpr p = s.dim("p");
+    return bottomRight ? p + s.sym("m") - s.sym("p") : p;
+  };
+  // The mask: causal, then the window (and dilation), which the first
+  // sink_tokens keys escape: causal and (window or m < S).
+  auto addMask = [&](EinsumSpec &s) {
+    AffineExpr m = s.dim("m");
+    AffineExpr i = alignedQuery(s);
+    if (op.getCausal())
+      s.addConstraint(i - m); // m <= i
+    EinsumSpec::Conjunction window;
+    if (std::optional<ArrayRef<int64_t>> w = op.getWindow()) {
+      if ((*w)[0] >= 0) { // i - L <= m
+        window.constraints.push_back(m - i + (*w)[0]);
+        window.eqFlags.push_back(false);
+      }
+      if ((*w)[1] >= 0) { // m <= i + R
+        window.constraints.push_back(i + (*w)[1] - m);
+        window.eqFlags.push_back(false);
+      }
+    }
+    if (std::optional<int64_t> d = op.getDilation(); d && *d > 1) {
+      window.constraints.push_back((i - m) % *d); // (i - m) mod d == 0
+      window.eqFlags.push_back(true);
+    }
+    int64_t sinkTokens = op.getSinkTokens() ? *op.getSinkTokens() : 0;
+    if (sinkTokens > 0 && !window.constraints.empty()) {
+      EinsumSpec::Conjunction early;
+      early.constraints.push_back(-m + (sinkTokens - 1)); // m < S
+      early.eqFlags.push_back(false);
+      s.addDisjunction({window, early});
       return;
-    AffineExpr m = s.dim("m"), p = s.dim("p");
-    if (*op.getCausal() == CausalKind::TopLeft)
-      s.addConstraint(p - m); // m <= p
-    else
-      s.addConstraint(p + s.sym("m") - s.sym("p") - m); // m <= p + M - N
+    }
+    for (auto [e, eq] : llvm::zip(window.constraints, window.eqFlags))
+      s.addConstraint(e, eq);
   };
   auto kvHead = [&](EinsumSpec &s) {
     return group == 1 ? s.dim("h") : s.dim("h").floorDiv(group);
   };
+  auto bmp = [&](EinsumSpec &s) {
+    return SmallVector<AffineExpr>{s.dim("b"), s.dim("h"), s.dim("m"),
+                                   s.dim("p")};
+  };
+  auto build = [&](EinsumSpec &s,
+                   function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
+    return ein::buildEinsum(rewriter, loc, cascadeOp, s, fn);
+  };
 
   // QK[b,h,m,p] += Q[b,h,p,e] * K[b,h/G,m,e] * scale
   EinsumSpec qkS = makeSpec("QK", {"b", "h", "m", "p"}, ReductionKind::Add);
-  qkS.addInput(qArg, {qkS.dim("b"), qkS.dim("h"), qkS.dim("p"), qkS.dim("e")});
-  qkS.addInput(kArg, {qkS.dim("b"), kvHead(qkS), qkS.dim("m"), qkS.dim("e")});
-  addCausal(qkS);
-  auto qk = ein::buildEinsum(
-      rewriter, loc, cascadeOp, qkS,
-      [&](OpBuilder &b, Location l, ValueRange a) {
-        Value qs = arith::MulFOp::create(
-            b, l, toF32(b, l, a[0]),
-            arith::ConstantOp::create(b, l, b.getF32FloatAttr(scale)));
-        return arith::MulFOp::create(b, l, qs, toF32(b, l, a[1]));
+  qkS.addInput(arg(0), {qkS.dim("b"), qkS.dim("h"), qkS.dim("p"), qkS.dim("e")});
+  qkS.addInput(arg(1), {qkS.dim("b"), kvHead(qkS), qkS.dim("m"), qkS.dim("e")});
+  addMask(qkS);
+  Value scores = build(qkS, [&](OpBuilder &b, Location l, ValueRange a) {
+    Value qs = arith::MulFOp::create(b, l, toF32(b, l, a[0]),
+                                     f32Const(b, l, scale));
+    return arith::MulFOp::create(b, l, qs, toF32(b, l, a[1]));
+  });
+
+  // S[b,h,m,p] = softcap(QK) - slope[h] * |i - m| + bias[b,h,p,m]
+  std::optional<APFloat> softcap = op.getSoftcap();
+  if (softcap || slopeIdx >= 0 || biasIdx >= 0) {
+    EinsumSpec sS = makeSpec("S", {"b", "h", "m", "p"}, ReductionKind::None);
+    sS.addInput(scores, bmp(sS));
+    if (slopeIdx >= 0)
+      sS.addInput(arg(slopeIdx), {sS.dim("h")});
+    if (biasIdx >= 0) {
+      // Broadcast dims of the bias are read at 0.
+      auto bt = cast<RankedTensorType>(inputs[biasIdx].getType());
+      AffineExpr zero = getAffineConstantExpr(0, ctx);
+      sS.addInput(arg(biasIdx),
+                  {bt.getDimSize(0) == 1 ? zero : sS.dim("b"),
+                   bt.getDimSize(1) == 1 ? zero : sS.dim("h"),
+                   bt.getDimSize(2) == 1 ? zero : sS.dim("p"), sS.dim("m")});
+    }
+    addMask(sS);
+    double cap = softcap ? softcap->convertToDouble() : 0.0;
+    scores = build(sS, [&](OpBuilder &b, Location l, ValueRange a) {
+      Value x = a[0];
+      unsigned next = 1;
+      if (softcap) { // c * tanh(x / c)
+        Value c = f32Const(b, l, cap);
+        Value t = math::TanhOp::create(b, l, arith::DivFOp::create(b, l, x, c));
+        x = arith::MulFOp::create(b, l, c, t);
+      }
+      if (slopeIdx >= 0) { // x - slope * |i - m|
+        Value m = ein::IndexOp::create(b, l, b.getIndexType(),
+                                       b.getStringAttr("m"));
+        Value i = ein::IndexOp::create(b, l, b.getIndexType(),
+                                       b.getStringAttr("p"));
+        if (bottomRight) {
+          Value em = ein::ExtentOp::create(b, l, b.getIndexType(),
+                                           b.getStringAttr("m"));
+          Value ep = ein::ExtentOp::create(b, l, b.getIndexType(),
+                                           b.getStringAttr("p"));
+          i = arith::AddIOp::create(b, l, i,
+                                    arith::SubIOp::create(b, l, em, ep));
+        }
+        Value d = arith::SubIOp::create(b, l, i, m);
+        Value nd = arith::SubIOp::create(
+            b, l, arith::ConstantIndexOp::create(b, l, 0), d);
+        Value dist = arith::MaxSIOp::create(b, l, d, nd);
+        Value pen = arith::MulFOp::create(b, l, toF32(b, l, a[next++]),
+                                          indexToF32(b, l, dist));
+        x = arith::SubFOp::create(b, l, x, pen);
+      }
+      if (biasIdx >= 0)
+        x = arith::AddFOp::create(b, l, x, toF32(b, l, a[next++]));
+      return x;
+    });
+  }
+
+  // The weights A[b,h,m,p] and what the final contraction divides by.
+  Value weights, gm, sd, den;
+  switch (norm) {
+  case Normalizer::Softmax: {
+    // GM[b,h,p] max= S;  SN = exp(S - GM);  SD += SN;  A = SN / SD
+    EinsumSpec gmS = makeSpec("GM", {"b", "h", "p"}, ReductionKind::Max);
+    gmS.addInput(scores, bmp(gmS));
+    addMask(gmS);
+    gm = build(gmS, [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    EinsumSpec snS = makeSpec("SN", {"b", "h", "m", "p"}, ReductionKind::None);
+    snS.addInput(scores, bmp(snS));
+    snS.addInput(gm, {snS.dim("b"), snS.dim("h"), snS.dim("p")});
+    addMask(snS);
+    Value sn = build(snS, [](OpBuilder &b, Location l, ValueRange a) {
+      return math::ExpOp::create(b, l, arith::SubFOp::create(b, l, a[0], a[1]));
+    });
+    EinsumSpec sdS = makeSpec("SD", {"b", "h", "p"}, ReductionKind::Add);
+    sdS.addInput(sn, bmp(sdS));
+    addMask(sdS);
+    sd = build(sdS, [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    den = sd;
+    if (sinkIdx >= 0) {
+      // DEN[b,h,p] = SD + exp(SINK[h] - GM): the sink takes probability mass
+      // and contributes no value.
+      EinsumSpec dS = makeSpec("DEN", {"b", "h", "p"}, ReductionKind::None);
+      dS.addInput(sd, {dS.dim("b"), dS.dim("h"), dS.dim("p")});
+      dS.addInput(gm, {dS.dim("b"), dS.dim("h"), dS.dim("p")});
+      dS.addInput(arg(sinkIdx), {dS.dim("h")});
+      den = build(dS, [](OpBuilder &b, Location l, ValueRange a) {
+        Value d = arith::SubFOp::create(b, l, toF32(b, l, a[2]), a[1]);
+        return arith::AddFOp::create(b, l, a[0], math::ExpOp::create(b, l, d));
       });
-
-  // GM[b,h,p] max= QK[b,h,m,p]
-  EinsumSpec gmS = makeSpec("GM", {"b", "h", "p"}, ReductionKind::Max);
-  gmS.addInput(qk, {gmS.dim("b"), gmS.dim("h"), gmS.dim("m"), gmS.dim("p")});
-  addCausal(gmS);
-  auto gm = ein::buildEinsum(
-      rewriter, loc, cascadeOp, gmS,
-      [](OpBuilder &, Location, ValueRange a) { return a[0]; });
-
-  // SN[b,h,m,p] = exp(QK[b,h,m,p] - GM[b,h,p])
-  EinsumSpec snS = makeSpec("SN", {"b", "h", "m", "p"}, ReductionKind::None);
-  snS.addInput(qk, {snS.dim("b"), snS.dim("h"), snS.dim("m"), snS.dim("p")});
-  snS.addInput(gm, {snS.dim("b"), snS.dim("h"), snS.dim("p")});
-  addCausal(snS);
-  auto sn = ein::buildEinsum(rewriter, loc, cascadeOp, snS,
-                             [](OpBuilder &b, Location l, ValueRange a) {
-                               Value d =
-                                   arith::SubFOp::create(b, l, a[0], a[1]);
-                               return math::ExpOp::create(b, l, d);
-                             });
-
-  // SD[b,h,p] += SN[b,h,m,p]
-  EinsumSpec sdS = makeSpec("SD", {"b", "h", "p"}, ReductionKind::Add);
-  sdS.addInput(sn, {sdS.dim("b"), sdS.dim("h"), sdS.dim("m"), sdS.dim("p")});
-  addCausal(sdS);
-  auto sd = ein::buildEinsum(
-      rewriter, loc, cascadeOp, sdS,
-      [](OpBuilder &, Location, ValueRange a) { return a[0]; });
-
-  // A[b,h,m,p] = SN[b,h,m,p] / SD[b,h,p]
-  EinsumSpec aS = makeSpec("A", {"b", "h", "m", "p"}, ReductionKind::None);
-  aS.addInput(sn, {aS.dim("b"), aS.dim("h"), aS.dim("m"), aS.dim("p")});
-  aS.addInput(sd, {aS.dim("b"), aS.dim("h"), aS.dim("p")});
-  addCausal(aS);
-  auto a = ein::buildEinsum(rewriter, loc, cascadeOp, aS,
-                            [](OpBuilder &b, Location l, ValueRange a) {
-                              return arith::DivFOp::create(b, l, a[0], a[1]);
-                            });
+    }
+    EinsumSpec aS = makeSpec("A", {"b", "h", "m", "p"}, ReductionKind::None);
+    aS.addInput(sn, bmp(aS));
+    aS.addInput(den, {aS.dim("b"), aS.dim("h"), aS.dim("p")});
+    addMask(aS);
+    weights = build(aS, [](OpBuilder &b, Location l, ValueRange a) {
+      return arith::DivFOp::create(b, l, a[0], a[1]);
+    });
+    break;
+  }
+  case Normalizer::Sigmoid: {
+    // P[b,h,m,p] = sigmoid(S + bias): already one pass, nothing to normalize.
+    double bias = op.getEffectiveSigmoidBias();
+    EinsumSpec pS = makeSpec("P", {"b", "h", "m", "p"}, ReductionKind::None);
+    pS.addInput(scores, bmp(pS));
+    addMask(pS);
+    weights = build(pS, [&](OpBuilder &b, Location l, ValueRange a) {
+      return sigmoid(b, l, arith::AddFOp::create(b, l, a[0], f32Const(b, l, bias)));
+    });
+    break;
+  }
+  case Normalizer::Relu: {
+    // P[b,h,m,p] = relu(S) / |m|
+    EinsumSpec pS = makeSpec("P", {"b", "h", "m", "p"}, ReductionKind::None);
+    pS.addInput(scores, bmp(pS));
+    addMask(pS);
+    weights = build(pS, [&](OpBuilder &b, Location l, ValueRange a) {
+      Value r = arith::MaximumFOp::create(b, l, a[0], f32Const(b, l, 0.0));
+      Value em = ein::ExtentOp::create(b, l, b.getIndexType(),
+                                       b.getStringAttr("m"));
+      return arith::DivFOp::create(b, l, r, indexToF32(b, l, em));
+    });
+    break;
+  }
+  case Normalizer::Softplus: {
+    // W = softplus(scale * S) ^ power;  SD += W;  A = W / SD
+    double ls = op.getSoftplusScale() ? op.getSoftplusScale()->convertToDouble()
+                                      : 1.0;
+    double pw = op.getSoftplusPower() ? op.getSoftplusPower()->convertToDouble()
+                                      : 1.0;
+    EinsumSpec wS = makeSpec("W", {"b", "h", "m", "p"}, ReductionKind::None);
+    wS.addInput(scores, bmp(wS));
+    addMask(wS);
+    Value w = build(wS, [&](OpBuilder &b, Location l, ValueRange a) {
+      Value y = arith::MulFOp::create(b, l, a[0], f32Const(b, l, ls));
+      // softplus(y) = log1p(exp(y)), and y itself where exp would overflow.
+      Value sp = math::Log1pOp::create(b, l, math::ExpOp::create(b, l, y));
+      Value big = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, y,
+                                        f32Const(b, l, 20.0));
+      Value v = arith::SelectOp::create(b, l, big, y, sp);
+      if (pw != 1.0)
+        v = math::PowFOp::create(b, l, v, f32Const(b, l, pw));
+      return v;
+    });
+    EinsumSpec sdS = makeSpec("SD", {"b", "h", "p"}, ReductionKind::Add);
+    sdS.addInput(w, bmp(sdS));
+    addMask(sdS);
+    sd = build(sdS, [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    EinsumSpec aS = makeSpec("A", {"b", "h", "m", "p"}, ReductionKind::None);
+    aS.addInput(w, bmp(aS));
+    aS.addInput(sd, {aS.dim("b"), aS.dim("h"), aS.dim("p")});
+    addMask(aS);
+    weights = build(aS, [](OpBuilder &b, Location l, ValueRange a) {
+      return arith::DivFOp::create(b, l, a[0], a[1]);
+    });
+    break;
+  }
+  }
 
   // AV[b,h,p,f] += A[b,h,m,p] * V[b,h/G,m,f], in the result's layout.
   EinsumSpec avS = makeSpec("AV", {"b", "h", "p", "f"}, ReductionKind::Add);
-  avS.addInput(a, {avS.dim("b"), avS.dim("h"), avS.dim("m"), avS.dim("p")});
-  avS.addInput(vArg, {avS.dim("b"), kvHead(avS), avS.dim("m"), avS.dim("f")});
-  addCausal(avS);
-  Value av = ein::buildEinsum(rewriter, loc, cascadeOp, avS,
-                              [](OpBuilder &b, Location l, ValueRange a) {
-                                return arith::MulFOp::create(b, l, a[0],
-                                                             toF32(b, l, a[1]));
-                              });
+  avS.addInput(weights, bmp(avS));
+  avS.addInput(arg(2), {avS.dim("b"), kvHead(avS), avS.dim("m"), avS.dim("f")});
+  addMask(avS);
+  Value av = build(avS, [](OpBuilder &b, Location l, ValueRange a) {
+    return arith::MulFOp::create(b, l, a[0], toF32(b, l, a[1]));
+  });
 
-  // O[b,h,p,f] = AV[b,h,p,f], rounded to a narrower result type.
-  Type resultElt = op.getType().getElementType();
+  // O[b,h,p,f] = AV * sigmoid(G)
+  if (gateIdx >= 0) {
+    EinsumSpec gS = makeSpec("O", {"b", "h", "p", "f"}, ReductionKind::None);
+    gS.addInput(av, {gS.dim("b"), gS.dim("h"), gS.dim("p"), gS.dim("f")});
+    gS.addInput(arg(gateIdx),
+                {gS.dim("b"), gS.dim("h"), gS.dim("p"), gS.dim("f")});
+    av = build(gS, [](OpBuilder &b, Location l, ValueRange a) {
+      return arith::MulFOp::create(b, l, a[0], sigmoid(b, l, toF32(b, l, a[1])));
+    });
+  }
+
+  // OUT[b,h,p,f] = AV, rounded to a narrower result type.
+  Type resultElt = outType.getElementType();
   if (!resultElt.isF32()) {
-    EinsumSpec oS = makeSpec("O", {"b", "h", "p", "f"}, ReductionKind::None);
+    EinsumSpec oS = makeSpec("OUT", {"b", "h", "p", "f"}, ReductionKind::None);
     oS.elementType = resultElt;
     oS.addInput(av, {oS.dim("b"), oS.dim("h"), oS.dim("p"), oS.dim("f")});
-    av = ein::buildEinsum(rewriter, loc, cascadeOp, oS,
-                          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                            return arith::TruncFOp::create(b, l, resultElt,
-                                                           a[0]);
-                          });
+    av = build(oS, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+      return arith::TruncFOp::create(b, l, resultElt, a[0]);
+    });
   }
-  if (av.getType() != op.getType())
-    return op.emitOpError() << "decomposition computed " << av.getType()
-                            << " for a result of type " << op.getType();
-  ein::YieldOp::create(rewriter, loc, ValueRange{av});
+  SmallVector<Value> results = {av};
+
+  // LSE[b,h,p] = c + log(SD exp(GM - c) [+ exp(SINK - c)]), c = max(GM, SINK)
+  if (op.getLse()) {
+    EinsumSpec lS = makeSpec("LSE", {"b", "h", "p"}, ReductionKind::None);
+    lS.addInput(gm, {lS.dim("b"), lS.dim("h"), lS.dim("p")});
+    lS.addInput(sd, {lS.dim("b"), lS.dim("h"), lS.dim("p")});
+    if (sinkIdx >= 0)
+      lS.addInput(arg(sinkIdx), {lS.dim("h")});
+    bool sinks = sinkIdx >= 0;
+    results.push_back(build(lS, [&](OpBuilder &b, Location l, ValueRange a) {
+      Value g = a[0], d = a[1];
+      if (!sinks) // a row with no key: -inf + log(0) = -inf
+        return arith::AddFOp::create(b, l, g, math::LogOp::create(b, l, d));
+      Value sink = toF32(b, l, a[2]);
+      Value c = arith::MaximumFOp::create(b, l, g, sink);
+      Value keys = arith::MulFOp::create(
+          b, l, d, math::ExpOp::create(b, l, arith::SubFOp::create(b, l, g, c)));
+      Value sinkTerm =
+          math::ExpOp::create(b, l, arith::SubFOp::create(b, l, sink, c));
+      Value total = arith::AddFOp::create(b, l, keys, sinkTerm);
+      return arith::AddFOp::create(b, l, c, math::LogOp::create(b, l, total));
+    }));
+  }
+  for (auto [r, t] : llvm::zip(results, op->getResultTypes()))
+    if (r.getType() != t)
+      return op.emitOpError() << "decomposition computed " << r.getType()
+                              << " for a result of type " << t;
+  ein::YieldOp::create(rewriter, loc, results);
   rewriter.replaceOp(op, cascadeOp.getResults());
   return cascadeOp;
 }

@@ -19,16 +19,24 @@ namespace cascade::attn {
 using namespace mlir;
 using namespace cascade::attn;
 
-static constexpr StringLiteral kRefName = "cascade_ref_attention_f32";
+static constexpr StringLiteral kRefName = "cascade_ref_attention_variant_f32";
 
-/// memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
-static MemRefType anyLayout4D(MLIRContext *ctx) {
+/// memref<?x...x?xf32, strided<[?, ...], offset: ?>> of rank `rank`.
+static MemRefType anyLayout(MLIRContext *ctx, int64_t rank, Type elt) {
   int64_t d = ShapedType::kDynamic;
-  auto layout = StridedLayoutAttr::get(ctx, d, {d, d, d, d});
-  return MemRefType::get({d, d, d, d}, Float32Type::get(ctx), layout);
+  SmallVector<int64_t> shape(rank, d), strides(rank, d);
+  return MemRefType::get(shape, elt, StridedLayoutAttr::get(ctx, d, strides));
 }
 
 namespace {
+/// Indices of the reference's parameter vector (see CRunnerABI.h).
+enum Param {
+  kScale = 0, kNormalizer, kSigmoidBias, kSoftplusScale, kSoftplusPower,
+  kCausal, kAlignment, kWindowLeft, kWindowRight, kDilation, kSinkTokens,
+  kSoftcap, kBlockQ, kBlockK, kHasLse, kHasAlibi, kHasSinks, kHasKvLengths,
+  kHasDocIds, kHasBias, kHasDenseMask, kHasBlockMask, kHasGate, kNumParams
+};
+
 struct AttnToReferencePass
     : cascade::attn::impl::AttnToReferenceBase<AttnToReferencePass> {
   void runOnOperation() override {
@@ -39,19 +47,24 @@ struct AttnToReferencePass
     if (ops.empty())
       return;
     for (AttentionOp op : ops)
-      if (!op.getType().getElementType().isF32()) {
-        op.emitOpError() << "the reference implementation supports f32 "
-                            "attention only, found "
-                         << op.getType().getElementType();
-        return signalPassFailure();
-      }
+      for (Value v : {op.getQ(), op.getK(), op.getV(), op.getResult()})
+        if (!cast<RankedTensorType>(v.getType()).getElementType().isF32()) {
+          op.emitOpError() << "the reference implementation supports f32 "
+                              "attention only, found "
+                           << cast<RankedTensorType>(v.getType())
+                                  .getElementType();
+          return signalPassFailure();
+        }
 
     OpBuilder b(ctx);
-    MemRefType any = anyLayout4D(ctx);
+    Type f32 = b.getF32Type(), f64 = b.getF64Type();
+    MemRefType m1 = anyLayout(ctx, 1, f32), m2 = anyLayout(ctx, 2, f32),
+               m3 = anyLayout(ctx, 3, f32), m4 = anyLayout(ctx, 4, f32),
+               p1 = anyLayout(ctx, 1, f64);
     if (!module.lookupSymbol<func::FuncOp>(kRefName)) {
       b.setInsertionPointToStart(module.getBody());
       auto fnType = b.getFunctionType(
-          {any, any, any, any, b.getF32Type(), b.getI32Type()}, {});
+          {m4, m4, m4, m4, m3, p1, m1, m1, m1, m2, m2, m4, m4, m4, m4}, {});
       auto fn = func::FuncOp::create(b, module.getLoc(), kRefName, fnType);
       fn.setPrivate();
       fn->setAttr("llvm.emit_c_interface", b.getUnitAttr());
@@ -60,39 +73,103 @@ struct AttnToReferencePass
     for (AttentionOp op : ops) {
       b.setInsertionPoint(op);
       Location loc = op.getLoc();
-      int64_t d = ShapedType::kDynamic;
-      auto strided = [&](RankedTensorType t) {
-        return MemRefType::get(t.getShape(), t.getElementType(),
-                               StridedLayoutAttr::get(ctx, d, {d, d, d, d}));
-      };
-      SmallVector<Value> args;
-      for (Value t : {op.getQ(), op.getK(), op.getV()}) {
+      // A tensor as a buffer of any layout, in f32.
+      auto asBuffer = [&](Value t, MemRefType anyType) -> Value {
         auto tt = cast<RankedTensorType>(t.getType());
-        Value m = bufferization::ToBufferOp::create(b, loc, strided(tt), t,
-                                                    /*read_only=*/true);
-        args.push_back(memref::CastOp::create(b, loc, any, m));
-      }
-      RankedTensorType outType = op.getType();
-      SmallVector<Value> dynSizes;
-      for (int64_t i = 0; i < 4; ++i)
-        if (outType.isDynamicDim(i)) {
-          // Dv from v, the rest from q.
-          Value src = i == 3 ? op.getV() : op.getQ();
-          dynSizes.push_back(tensor::DimOp::create(b, loc, src, i));
+        if (!tt.getElementType().isF32()) {
+          auto f32Type = RankedTensorType::get(tt.getShape(), f32);
+          t = arith::ExtFOp::create(b, loc, f32Type, t);
+          tt = f32Type;
         }
-      auto outMemType = MemRefType::get(outType.getShape(), b.getF32Type());
-      Value out = memref::AllocOp::create(b, loc, outMemType, dynSizes);
-      args.push_back(memref::CastOp::create(b, loc, any, out));
-      args.push_back(arith::ConstantOp::create(
-          b, loc, b.getF32FloatAttr(op.getEffectiveScale())));
-      int32_t causal =
-          op.getCausal() ? static_cast<int32_t>(*op.getCausal()) : 0;
-      args.push_back(
-          arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(causal)));
+        int64_t d = ShapedType::kDynamic;
+        SmallVector<int64_t> strides(tt.getRank(), d);
+        auto strided = MemRefType::get(tt.getShape(), f32,
+                                       StridedLayoutAttr::get(ctx, d, strides));
+        Value m = bufferization::ToBufferOp::create(b, loc, strided, t,
+                                                    /*read_only=*/true);
+        return memref::CastOp::create(b, loc, anyType, m);
+      };
+      // An absent tensor: a one-element buffer the reference ignores.
+      auto dummy = [&](MemRefType anyType) -> Value {
+        SmallVector<int64_t> ones(anyType.getRank(), 1);
+        Value m = memref::AllocaOp::create(b, loc, MemRefType::get(ones, f32));
+        return memref::CastOp::create(b, loc, anyType, m);
+      };
+      auto optional = [&](Value t, MemRefType anyType) {
+        return t ? asBuffer(t, anyType) : dummy(anyType);
+      };
+
+      SmallVector<double> params(kNumParams, 0.0);
+      params[kScale] = op.getEffectiveScale();
+      params[kNormalizer] = static_cast<int>(op.getEffectiveNormalizer());
+      if (op.getEffectiveNormalizer() == Normalizer::Sigmoid)
+        params[kSigmoidBias] = op.getEffectiveSigmoidBias();
+      params[kSoftplusScale] =
+          op.getSoftplusScale() ? op.getSoftplusScale()->convertToDouble() : 1.0;
+      params[kSoftplusPower] =
+          op.getSoftplusPower() ? op.getSoftplusPower()->convertToDouble() : 1.0;
+      params[kCausal] = op.getCausal() ? static_cast<int>(*op.getCausal()) : 0;
+      params[kAlignment] = static_cast<int>(op.getAlignment());
+      params[kWindowLeft] = op.getWindow() ? (*op.getWindow())[0] : -1;
+      params[kWindowRight] = op.getWindow() ? (*op.getWindow())[1] : -1;
+      params[kDilation] = op.getDilation() ? *op.getDilation() : 1;
+      params[kSinkTokens] = op.getSinkTokens() ? *op.getSinkTokens() : 0;
+      params[kSoftcap] =
+          op.getSoftcap() ? op.getSoftcap()->convertToDouble() : 0.0;
+      params[kHasLse] = op.getLse() ? 1 : 0;
+      Value slopes = op.getAlibiSlopes();
+      if (op.getAlibi()) {
+        int64_t hq = op.getQ().getType().getDimSize(1);
+        SmallVector<float> geo = AttentionOp::geometricAlibiSlopes(hq);
+        auto t = RankedTensorType::get({hq}, f32);
+        slopes = arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(t, ArrayRef<float>(geo)));
+      }
+      params[kHasAlibi] = slopes ? 1 : 0;
+      params[kHasSinks] = op.getSinks() ? 1 : 0;
+      params[kHasBias] = op.getBias() ? 1 : 0;
+      params[kHasGate] = op.getGate() ? 1 : 0;
+
+      auto paramType = MemRefType::get({kNumParams}, f64);
+      Value paramBuf = memref::AllocaOp::create(b, loc, paramType);
+      for (auto [i, v] : llvm::enumerate(params)) {
+        Value c = arith::ConstantOp::create(b, loc, b.getF64FloatAttr(v));
+        Value idx = arith::ConstantIndexOp::create(b, loc, i);
+        memref::StoreOp::create(b, loc, c, paramBuf, ValueRange{idx});
+      }
+
+      auto fresh = [&](RankedTensorType t, Value dimSource) -> Value {
+        SmallVector<Value> dynSizes;
+        for (int64_t i = 0; i < t.getRank(); ++i)
+          if (t.isDynamicDim(i))
+            dynSizes.push_back(tensor::DimOp::create(
+                b, loc, i == 3 ? op.getV() : dimSource, i));
+        return memref::AllocOp::create(
+            b, loc, MemRefType::get(t.getShape(), f32), dynSizes);
+      };
+      auto outType = cast<RankedTensorType>(op.getResult().getType());
+      Value out = fresh(outType, op.getQ());
+      Value lse;
+      if (op.getLse())
+        lse = fresh(cast<RankedTensorType>(op.getLse().getType()), op.getQ());
+
+      SmallVector<Value> args = {
+          asBuffer(op.getQ(), m4), asBuffer(op.getK(), m4),
+          asBuffer(op.getV(), m4), memref::CastOp::create(b, loc, m4, out),
+          lse ? Value(memref::CastOp::create(b, loc, m3, lse)) : dummy(m3),
+          memref::CastOp::create(b, loc, p1, paramBuf),
+          optional(slopes, m1), optional(op.getSinks(), m1),
+          dummy(m1) /*kv lengths*/, dummy(m2) /*query doc ids*/,
+          dummy(m2) /*key doc ids*/, optional(op.getBias(), m4),
+          dummy(m4) /*dense mask*/, dummy(m4) /*block mask*/,
+          optional(op.getGate(), m4)};
       func::CallOp::create(b, loc, kRefName, TypeRange{}, args);
-      Value result = bufferization::ToTensorOp::create(
-          b, loc, outType, out, /*restrict=*/true, /*writable=*/true);
-      op.replaceAllUsesWith(result);
+      op.getResult().replaceAllUsesWith(bufferization::ToTensorOp::create(
+          b, loc, outType, out, /*restrict=*/true, /*writable=*/true));
+      if (lse)
+        op.getLse().replaceAllUsesWith(bufferization::ToTensorOp::create(
+            b, loc, op.getLse().getType(), lse, /*restrict=*/true,
+            /*writable=*/true));
       op.erase();
     }
   }

@@ -31,6 +31,19 @@ using namespace cascade::ein;
 #define GET_ATTRDEF_CLASSES
 #include "dialects/Ein/IR/EinAttrs.cpp.inc"
 
+/// A rank name as a bare identifier: `ein.index m`.
+static ParseResult parseRankName(OpAsmParser &parser, StringAttr &name) {
+  StringRef n;
+  if (parser.parseKeyword(&n))
+    return failure();
+  name = StringAttr::get(parser.getContext(), n);
+  return success();
+}
+
+static void printRankName(OpAsmPrinter &p, Operation *, StringAttr name) {
+  p << name.getValue();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/Ein/IR/EinOps.cpp.inc"
 
@@ -1290,6 +1303,26 @@ LogicalResult EinsumOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult YieldOp::verify() { return success(); }
+
+//===----------------------------------------------------------------------===//
+// IndexOp, ExtentOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult IndexOp::verify() {
+  auto einsum = (*this)->getParentOfType<EinsumOp>();
+  if (einsum.rankIndex(getRank()) < 0)
+    return emitOpError() << "rank '" << getRank()
+                         << "' is not in the iteration space of '"
+                         << einsum.getName() << "'";
+  return success();
+}
+
+LogicalResult ExtentOp::verify() {
+  auto cascadeOp = (*this)->getParentOfType<CascadeOp>();
+  if (cascadeOp && !cascadeOp.lookupRank(getRank()))
+    return emitOpError() << "the cascade has no rank '" << getRank() << "'";
+  return success();
+}
 
 //===----------------------------------------------------------------------===//
 // Building einsums

@@ -145,6 +145,40 @@ def Ein_EinsumOp : Ein_Op<"einsum", [
   }];
 }
 
+def Ein_IndexOp : Ein_Op<"index", [Pure, HasParent<"EinsumOp">]> {
+  let summary = "the position of the current point along a rank";
+  let description = [{
+    Inside the map region of an einsum, the index of the point being
+    computed along one of the einsum's ranks. Position-dependent scores
+    (ALiBi, relative biases, `score_mod`) use it:
+
+    ```mlir
+    %m = ein.index m
+    %p = ein.index p
+    ```
+  }];
+  let arguments = (ins StrAttr:$rank);
+  let results = (outs Index:$result);
+  let assemblyFormat = "custom<RankName>($rank) attr-dict";
+  let hasVerifier = 1;
+}
+
+def Ein_ExtentOp : Ein_Op<"extent", [Pure, HasParent<"EinsumOp">]> {
+  let summary = "the extent of a cascade rank";
+  let description = [{
+    Inside the map region of an einsum, the extent of a rank of the
+    enclosing cascade (`|m|` in accesses and conditions).
+
+    ```mlir
+    %n = ein.extent m
+    ```
+  }];
+  let arguments = (ins StrAttr:$rank);
+  let results = (outs Index:$result);
+  let assemblyFormat = "custom<RankName>($rank) attr-dict";
+  let hasVerifier = 1;
+}
+
 def Ein_YieldOp : Ein_Op<"yield", [Pure, Terminator,
     ParentOneOf<["CascadeOp", "EinsumOp"]>]> {
   let summary = "returns the results of a cascade or the value of a map";

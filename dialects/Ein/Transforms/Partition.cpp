@@ -7,6 +7,8 @@
 #include "dialects/Ein/Transforms/Passes.h"
 #include "dialects/Ein/Transforms/Transforms.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
 namespace cascade::ein {
 #define GEN_PASS_DEF_EINPARTITION
 #include "dialects/Ein/Transforms/Passes.h.inc"
@@ -160,6 +162,22 @@ LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
     }
     rewriter.setInsertionPoint(e);
     EinsumOp ne = buildEinsum(rewriter, e.getLoc(), cascade, s, cloneMapOf(e));
+    // Positions along `rank` in the map: rank = rank1 * tile + rank0.
+    SmallVector<IndexOp> positions;
+    ne.getMapBlock().walk([&](IndexOp op) {
+      if (op.getRank() == rank)
+        positions.push_back(op);
+    });
+    for (IndexOp op : positions) {
+      rewriter.setInsertionPoint(op);
+      Value o = IndexOp::create(rewriter, op.getLoc(), rewriter.getIndexType(),
+                                rewriter.getStringAttr(outerName));
+      Value in = IndexOp::create(rewriter, op.getLoc(), rewriter.getIndexType(),
+                                 rewriter.getStringAttr(innerName));
+      Value t = arith::ConstantIndexOp::create(rewriter, op.getLoc(), tile);
+      Value start = arith::MulIOp::create(rewriter, op.getLoc(), o, t);
+      rewriter.replaceOpWithNewOp<arith::AddIOp>(op, start, in);
+    }
     replaced[e.getResult()] = ne.getResult();
     dead.push_back(e);
   }

@@ -197,7 +197,7 @@ llvm::Error checkAttentionVariant(const AttentionShape &s,
 /// a row with no kept key and no sink) produces zeros. A softplus row with a
 /// zero weight sum produces zeros.
 ///
-/// If checkAttentionShape or checkAttentionVariant fails, no input is read and
+/// If checkAttentionVariant fails, q, k and v are not read and
 /// \p out and \p lse are filled with NaN where their extents are meaningful.
 void referenceAttentionVariant(View4D q, View4D k, View4D v, MutView4D out,
                                float *lse, const AttentionShape &s,

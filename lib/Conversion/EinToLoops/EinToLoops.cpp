@@ -80,7 +80,7 @@ private:
   SmallVector<Value> inputs;        // input buffers
   DenseMap<Value, Buffer> buffers;  // intermediate results
   DenseMap<Value, Buffer> nextBuffers, finalBuffers; // recurrences
-  Value result;                                      // the result buffer
+  SmallVector<Value> results; // the result buffers
   DenseMap<Value, unsigned> yielded;
 };
 } // namespace
@@ -434,7 +434,7 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
   }
   auto y = yielded.find(e.getResult());
   if (y != yielded.end())
-    out = subview(result, offsets, sizes, keep);
+    out = subview(results[y->second], offsets, sizes, keep);
   else if (e.isRecurrence())
     out = viewOfBuffer(nextBuffers[e.getResult()]);
   else
@@ -461,8 +461,23 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
         Block &block = e.getMapBlock();
         IRMapping mapping;
         mapping.map(block.getArguments(), args.drop_back());
-        for (Operation &op : block.without_terminator())
-          b.clone(op, mapping);
+        // The position of the point along a rank: a loop of the nest, or a
+        // dimension of this generic.
+        auto rankPosition = [&](StringRef rank) -> Value {
+          int64_t d = e.rankIndex(rank);
+          auto it = llvm::find(inner, d);
+          if (it != inner.end())
+            return linalg::IndexOp::create(b, l, it - inner.begin());
+          return rankValue[rank];
+        };
+        for (Operation &op : block.without_terminator()) {
+          if (auto index = dyn_cast<IndexOp>(op))
+            mapping.map(index.getResult(), rankPosition(index.getRank()));
+          else if (auto ext = dyn_cast<ExtentOp>(op))
+            mapping.map(ext.getResult(), extent[ext.getRank()]);
+          else
+            b.clone(op, mapping);
+        }
         Value v = mapping.lookupOrDefault(
             cast<YieldOp>(block.getTerminator()).getValues()[0]);
         Value acc = args.back();
@@ -524,21 +539,18 @@ LogicalResult CascadeLowering::run() {
                                                        /*read_only=*/true));
   }
   computeExtents();
-  if (cascade.getNumResults() != 1)
-    return cascade.emitOpError()
-           << "lowering supports one result, found " << cascade.getNumResults();
-  auto resultType = cast<RankedTensorType>(cascade.getResult(0).getType());
-  {
-    auto yield = cast<YieldOp>(cascade.getBodyBlock().getTerminator());
-    auto e = yield.getValues()[0].getDefiningOp<EinsumOp>();
+  auto yield = cast<YieldOp>(cascade.getBodyBlock().getTerminator());
+  for (auto [i, v] : llvm::enumerate(yield.getValues())) {
+    auto resultType = cast<RankedTensorType>(cascade.getResult(i).getType());
+    auto e = v.getDefiningOp<EinsumOp>();
     SmallVector<Value> dynSizes;
-    for (unsigned i = 0; i < resultType.getRank(); ++i)
-      if (resultType.isDynamicDim(i))
-        dynSizes.push_back(extent[e.getRankName(e.getOutputDim(i))]);
-    result = memref::AllocOp::create(
+    for (unsigned d = 0; d < resultType.getRank(); ++d)
+      if (resultType.isDynamicDim(d))
+        dynSizes.push_back(extent[e.getRankName(e.getOutputDim(d))]);
+    results.push_back(memref::AllocOp::create(
         rw, loc,
         MemRefType::get(resultType.getShape(), resultType.getElementType()),
-        dynSizes);
+        dynSizes));
   }
 
   auto body = [&]() -> LogicalResult {
@@ -656,9 +668,11 @@ LogicalResult CascadeLowering::run() {
   if (failed(status))
     return failure();
   rw.setInsertionPoint(cascade);
-  Value tensor = bufferization::ToTensorOp::create(
-      rw, loc, resultType, result, /*restrict=*/true, /*writable=*/true);
-  rw.replaceOp(cascade, tensor);
+  SmallVector<Value> tensors;
+  for (auto [buffer, type] : llvm::zip(results, cascade.getResultTypes()))
+    tensors.push_back(bufferization::ToTensorOp::create(
+        rw, loc, type, buffer, /*restrict=*/true, /*writable=*/true));
+  rw.replaceOp(cascade, tensors);
   return success();
 }
 

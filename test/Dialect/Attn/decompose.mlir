@@ -69,9 +69,9 @@ func.func @mqa(%q: tensor<1x8x5x4xf32>, %k: tensor<1x1x5x4xf32>, %v: tensor<1x1x
 // CHECK:         } : (tensor<1x2x5x4xbf16>, tensor<1x2x5x4xbf16>) -> tensor<1x2x5x5xf32>
 // CHECK:         %AV = ein.einsum AV[b, h, p, f] += (%A[b, h, m, p], %V[b, h, m, f]) {
 // CHECK:         } : (tensor<1x2x5x5xf32>, tensor<1x2x5x4xbf16>) -> tensor<1x2x5x4xf32>
-// CHECK:         %O = ein.einsum O[b, h, p, f] = (%AV[b, h, p, f]) {
+// CHECK:         %OUT = ein.einsum OUT[b, h, p, f] = (%AV[b, h, p, f]) {
 // CHECK:           arith.truncf %{{.+}} : f32 to bf16
-// CHECK:         ein.yield %O : tensor<1x2x5x4xbf16>
+// CHECK:         ein.yield %OUT : tensor<1x2x5x4xbf16>
 func.func @bf16(%q: tensor<1x2x5x4xbf16>, %k: tensor<1x2x5x4xbf16>, %v: tensor<1x2x5x4xbf16>) -> tensor<1x2x5x4xbf16> {
   %o = attn.attention %q, %k, %v : tensor<1x2x5x4xbf16>, tensor<1x2x5x4xbf16>, tensor<1x2x5x4xbf16> -> tensor<1x2x5x4xbf16>
   return %o : tensor<1x2x5x4xbf16>

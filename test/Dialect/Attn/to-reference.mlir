@@ -1,15 +1,18 @@
 // RUN: cascade-opt %s --split-input-file --attn-to-reference -verify-diagnostics | FileCheck %s
 
 // The reference lowering calls the runtime's fp64 attention on buffers of
-// any layout; the result is a fresh buffer.
-// CHECK:       func.func private @cascade_ref_attention_f32(memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, {{.*}}, f32, i32) attributes {llvm.emit_c_interface}
+// any layout; the scalars travel in a parameter vector (scale 0.5, causal and
+// alignment bottom-right = 2); absent tensors are one-element dummies; the
+// result is a fresh buffer.
+// CHECK:       func.func private @cascade_ref_attention_variant_f32(memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, {{.*}}) attributes {llvm.emit_c_interface}
 // CHECK-LABEL: func.func @gqa
 // CHECK-SAME:    (%[[Q:.+]]: tensor<2x4x7x8xf32>, %[[K:.+]]: tensor<2x2x9x8xf32>, %[[V:.+]]: tensor<2x2x9x8xf32>)
-// CHECK-DAG:     %[[QB:.+]] = bufferization.to_buffer %[[Q]] read_only
-// CHECK-DAG:     %[[OUT:.+]] = memref.alloc() : memref<2x4x7x8xf32>
-// CHECK-DAG:     %[[SCALE:.+]] = arith.constant 5.000000e-01 : f32
-// CHECK-DAG:     %[[CAUSAL:.+]] = arith.constant 2 : i32
-// CHECK:         call @cascade_ref_attention_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[SCALE]], %[[CAUSAL]])
+// CHECK:         %[[PARAMS:.+]] = memref.alloca() : memref<23xf64>
+// CHECK:         %[[SCALE:.+]] = arith.constant 5.000000e-01 : f64
+// CHECK:         memref.store %[[SCALE]], %[[PARAMS]][%{{.+}}] : memref<23xf64>
+// CHECK:         %[[OUT:.+]] = memref.alloc() : memref<2x4x7x8xf32>
+// CHECK:         bufferization.to_buffer %[[Q]] read_only
+// CHECK:         call @cascade_ref_attention_variant_f32(
 // CHECK:         %[[R:.+]] = bufferization.to_tensor %[[OUT]] restrict writable
 // CHECK:         return %[[R]]
 func.func @gqa(%q: tensor<2x4x7x8xf32>, %k: tensor<2x2x9x8xf32>, %v: tensor<2x2x9x8xf32>) -> tensor<2x4x7x8xf32> {
