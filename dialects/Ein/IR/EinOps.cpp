@@ -169,8 +169,11 @@ static std::string printTerms(ArrayRef<Term> termsIn, ArrayRef<StringRef> dims,
       return {1, s.getPosition()};
     return {2, 0};
   };
-  llvm::stable_sort(
-      terms, [&](const Term &a, const Term &b) { return key(a) < key(b); });
+  // Positive terms first, so that `p - m` does not print as `-m + p`.
+  llvm::stable_sort(terms, [&](const Term &a, const Term &b) {
+    bool na = a.atom && a.coeff < 0, nb = b.atom && b.coeff < 0;
+    return std::make_pair(na, key(a)) < std::make_pair(nb, key(b));
+  });
   std::string out;
   int64_t constant = 0;
   for (const Term &t : terms) {
@@ -1411,6 +1414,44 @@ int64_t cascade::ein::tensorExtent(CascadeOp cascade, StringRef rank) {
   return cascade.staticExtent(rank);
 }
 
+/// Removes repeated constraints from each conjunction, and conjunctions
+/// whose constraints include all those of another: they describe a subset
+/// of its points, so the union does not change.
+static SmallVector<EinsumSpec::Conjunction>
+normalizeCondition(ArrayRef<EinsumSpec::Conjunction> in) {
+  using Constraint = std::pair<AffineExpr, bool>;
+  SmallVector<SmallVector<Constraint>> sets;
+  for (const EinsumSpec::Conjunction &c : in) {
+    SmallVector<Constraint> set;
+    for (auto [e, eq] : llvm::zip(c.constraints, c.eqFlags))
+      if (!llvm::is_contained(set, Constraint(e, eq)))
+        set.push_back({e, eq});
+    sets.push_back(std::move(set));
+  }
+  auto includes = [](ArrayRef<Constraint> big, ArrayRef<Constraint> small) {
+    return llvm::all_of(small,
+                        [&](Constraint c) { return llvm::is_contained(big, c); });
+  };
+  SmallVector<EinsumSpec::Conjunction> out;
+  for (unsigned i = 0; i < sets.size(); ++i) {
+    bool redundant = false;
+    for (unsigned j = 0; j < sets.size() && !redundant; ++j) {
+      if (i == j || !includes(sets[i], sets[j]))
+        continue;
+      // Equal sets: keep the first one only.
+      redundant = sets[i].size() > sets[j].size() || j < i;
+    }
+    if (redundant)
+      continue;
+    EinsumSpec::Conjunction &c = out.emplace_back();
+    for (auto [e, eq] : sets[i]) {
+      c.constraints.push_back(e);
+      c.eqFlags.push_back(eq);
+    }
+  }
+  return out;
+}
+
 EinsumOp cascade::ein::buildEinsum(
     OpBuilder &b, Location loc, CascadeOp cascade, const EinsumSpec &spec,
     function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
@@ -1461,7 +1502,7 @@ EinsumOp cascade::ein::buildEinsum(
   state.addAttribute("reduction", ReductionKindAttr::get(ctx, spec.reduction));
   if (!spec.condition.empty()) {
     SmallVector<Attribute> sets;
-    for (const EinsumSpec::Conjunction &c : spec.condition)
+    for (const EinsumSpec::Conjunction &c : normalizeCondition(spec.condition))
       sets.push_back(IntegerSetAttr::get(
           IntegerSet::get(nd, ns, c.constraints, c.eqFlags)));
     state.addAttribute("condition", ArrayAttr::get(ctx, sets));

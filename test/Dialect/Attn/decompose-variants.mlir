@@ -1,0 +1,111 @@
+// RUN: cascade-opt %s --split-input-file --attn-decompose | FileCheck %s
+
+// Sigmoid attention: P = sigmoid(QK + b), no normalization; b = -log(M)
+// by default (M = 70: -4.2484951).
+// CHECK-LABEL: func.func @sigmoid
+// CHECK:         %QK = ein.einsum QK[b, h, m, p] += (%Q[b, h, p, e], %K[b, h floordiv 2, m, e]) {
+// CHECK:         %P = ein.einsum P[b, h, m, p] = (%QK[b, h, m, p]) {
+// CHECK:           arith.constant -4.2484951 : f32
+// CHECK:           math.exp
+// CHECK:         %AV = ein.einsum AV[b, h, p, f] += (%P[b, h, m, p], %V[b, h floordiv 2, m, f]) {
+// CHECK-NOT:     ein.einsum
+// CHECK:         ein.yield %AV
+func.func @sigmoid(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
+  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<sigmoid>} : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+// Softplus with l1 normalization: W = softplus(1.5 * s)^2, SD += W, A = W / SD.
+// CHECK-LABEL: func.func @softplus
+// CHECK:         %W = ein.einsum W[b, h, m, p] = (%QK[b, h, m, p]) where (m <= p) {
+// CHECK:           math.log1p
+// CHECK:           math.powf
+// CHECK:         %SD = ein.einsum SD[b, h, p] += (%W[b, h, m, p]) where (m <= p) {
+// CHECK:         %A = ein.einsum A[b, h, m, p] = (%W[b, h, m, p], %SD[b, h, p]) where (m <= p) {
+// CHECK:         %AV = ein.einsum AV[b, h, p, f] += (%A[b, h, m, p], %V[b, h floordiv 2, m, f]) where (m <= p) {
+func.func @softplus(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
+  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<softplus>, softplus_scale = 1.5 : f32, softplus_power = 2.0 : f32, causal = #attn.causal<top_left>} : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+// ReLU attention: P = relu(s) / |m|.
+// CHECK-LABEL: func.func @relu
+// CHECK:         %P = ein.einsum P[b, h, m, p] = (%QK[b, h, m, p]) {
+// CHECK:           arith.maximumf
+// CHECK:           ein.extent m
+// CHECK:           arith.divf
+func.func @relu(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
+  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<relu>} : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+// Sliding window (10 behind, 3 ahead) with bottom-right causality, and a
+// dilated window (every third key within 20): conditions on (m, p).
+// CHECK-LABEL: func.func @window
+// CHECK:         %QK = ein.einsum QK[b, h, m, p] += ({{.*}}) where (m + |p| <= p + |m|, p + |m| <= m + |p| + 10, m + |p| <= p + |m| + 3) {
+// CHECK-LABEL: func.func @dilated
+// CHECK:         %QK = ein.einsum QK[b, h, m, p] += ({{.*}}) where (p <= m + 20, m <= p + 20, (p - m) mod 3 == 0) {
+func.func @window(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
+  %o = attn.attention %q, %k, %v {window = array<i64: 10, 3>, causal = #attn.causal<bottom_right>} : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+func.func @dilated(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
+  %o = attn.attention %q, %k, %v {window = array<i64: 20, 20>, dilation = 3} : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+// StreamingLLM: the first 4 keys or a window of 8, causal in both: a union.
+// CHECK-LABEL: func.func @streaming
+// CHECK:         %QK = ein.einsum QK[b, h, m, p] += ({{.*}}) where (m + |p| <= p + |m|, p + |m| <= m + |p| + 8) or (m + |p| <= p + |m|, m <= 3) {
+func.func @streaming(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
+  %o = attn.attention %q, %k, %v {window = array<i64: 8, 0>, sink_tokens = 4, causal = #attn.causal<bottom_right>} : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+// Score modifiers: S = softcap(QK) - slope[h] |i - m| + bias, with the
+// geometric ALiBi slopes as a constant input and a bias broadcast over heads.
+// CHECK-LABEL: func.func @modifiers
+// CHECK:         %[[SLOPES:.+]] = arith.constant dense<[2.500000e-01, 6.250000e-02, 1.562500e-02, 3.906250e-03]> : tensor<4xf32>
+// CHECK:         ins({{.*}}, %SLOPE = %[[SLOPES]] : tensor<4xf32>, %BIAS = %{{.+}} : tensor<2x1x37x70xf32>)
+// CHECK:         %S = ein.einsum S[b, h, m, p] = (%QK[b, h, m, p], %SLOPE[h], %BIAS[b, 0, p, m]) {
+// CHECK:         ^bb0(%[[QK:.+]]: f32, %[[SLOPE:.+]]: f32, %[[BIAS:.+]]: f32):
+// CHECK:           math.tanh
+// CHECK:           %[[M:.+]] = ein.index m
+// CHECK:           %[[P:.+]] = ein.index p
+// CHECK:           arith.subi %[[P]], %[[M]] : index
+// CHECK:           arith.maxsi
+// CHECK:           arith.mulf %[[SLOPE]], %{{.+}} : f32
+// CHECK:           arith.addf %{{.+}}, %[[BIAS]] : f32
+// CHECK:         %GM = ein.einsum GM[b, h, p] max= (%S[b, h, m, p]) {
+func.func @modifiers(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, %v: tensor<2x2x70x8xf32>, %bias: tensor<2x1x37x70xf32>) -> tensor<2x4x37x8xf32> {
+  %o = attn.attention %q, %k, %v bias(%bias : tensor<2x1x37x70xf32>) {softcap = 2.0 : f32, alibi} : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+// Sinks join the denominator, the gate scales the output, the log-sum-exp
+// is the second result.
+// CHECK-LABEL: func.func @sinks_gate_lse
+// CHECK:         %SD = ein.einsum SD[b, h, p] += (%SN[b, h, m, p]) {
+// CHECK:         %DEN = ein.einsum DEN[b, h, p] = (%SD[b, h, p], %GM[b, h, p], %SINK[h]) {
+// CHECK:         %A = ein.einsum A[b, h, m, p] = (%SN[b, h, m, p], %DEN[b, h, p]) {
+// CHECK:         %O = ein.einsum O[b, h, p, f] = (%AV[b, h, p, f], %G[b, h, p, f]) {
+// CHECK:         %LSE = ein.einsum LSE[b, h, p] = (%GM[b, h, p], %SD[b, h, p], %SINK[h]) {
+// CHECK:           arith.maximumf
+// CHECK:           math.log
+// CHECK:         ein.yield %O, %LSE : tensor<2x4x37x8xf32>, tensor<2x4x37xf32>
+func.func @sinks_gate_lse(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, %v: tensor<2x2x70x8xf32>, %s: tensor<4xf32>, %g: tensor<2x4x37x8xf32>) -> (tensor<2x4x37x8xf32>, tensor<2x4x37xf32>) {
+  %o, %l = attn.attention %q, %k, %v sinks(%s : tensor<4xf32>) gate(%g : tensor<2x4x37x8xf32>) {return_lse} : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32> -> tensor<2x4x37x8xf32>, tensor<2x4x37xf32>
+  return %o, %l : tensor<2x4x37x8xf32>, tensor<2x4x37xf32>
+}
