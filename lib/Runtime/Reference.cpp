@@ -406,6 +406,8 @@ bool variantKeeps(const AttentionVariant &v, int64_t b, int64_t h, int64_t n,
   if (v.blockMask.data &&
       broadcastElementAt(v.blockMask, b, h, n / v.blockQ, m / v.blockK) == 0.0)
     return false;
+  if (v.maskMod && v.maskMod(b, h, n, m) == 0)
+    return false;
   return true;
 }
 
@@ -460,6 +462,8 @@ void computeVariant(View4D q, View4D k, View4D v, MutView4D out, float *lse,
                      std::abs(static_cast<double>(i - m));
           if (var.bias.data)
             score += broadcastElementAt(var.bias, b, h, n, m);
+          if (var.scoreMod)
+            score = var.scoreMod(static_cast<float>(score), b, h, n, m);
           scores[m] = score;
         }
 
@@ -900,11 +904,14 @@ _mlir_ciface_cascade_ref_attention_variant_f32(
     CascadeMemRef1DF32 *sinks, CascadeMemRef1DF32 *kvLengths,
     CascadeMemRef2DF32 *queryDocIds, CascadeMemRef2DF32 *keyDocIds,
     CascadeMemRef4DF32 *bias, CascadeMemRef4DF32 *denseMask,
-    CascadeMemRef4DF32 *blockMask, CascadeMemRef4DF32 *gate) {
+    CascadeMemRef4DF32 *blockMask, CascadeMemRef4DF32 *gate, void *maskMod,
+    void *scoreMod) {
   VariantCall call;
   std::string problem = decodeVariantCall(
       q, k, v, out, lse, params, alibiSlopes, sinks, kvLengths, queryDocIds,
       keyDocIds, bias, denseMask, blockMask, gate, call);
+  call.variant.maskMod = reinterpret_cast<MaskModFn>(maskMod);
+  call.variant.scoreMod = reinterpret_cast<ScoreModFn>(scoreMod);
   float *lseBase =
       call.hasLse && lse->aligned ? lse->aligned + lse->offset : nullptr;
   if (!problem.empty()) {

@@ -225,6 +225,88 @@ LogicalResult AttentionOp::verify() {
                         {false, false, false})))
     return failure();
 
+  // Data-dependent masks.
+  int64_t m0 = m;
+  auto checkInts = [&](Value v, StringRef name, ArrayRef<int64_t> expected,
+                       ArrayRef<bool> broadcast, bool boolean) -> LogicalResult {
+    if (!v)
+      return success();
+    auto t = cast<RankedTensorType>(v.getType());
+    Type elt = t.getElementType();
+    bool ok = boolean ? elt.isInteger(1)
+                      : (isa<IntegerType>(elt) && !elt.isInteger(1));
+    if (!ok)
+      return emitOpError() << name << " must have "
+                           << (boolean ? "i1" : "integer")
+                           << " elements, found " << elt;
+    if (t.getRank() != (int64_t)expected.size())
+      return emitOpError() << name << " must have rank " << expected.size()
+                           << ", found " << t;
+    for (auto [i, e] : llvm::enumerate(expected)) {
+      int64_t d = t.getDimSize(i);
+      if (ShapedType::isDynamic(d) || ShapedType::isDynamic(e) || d == e ||
+          (broadcast[i] && d == 1))
+        continue;
+      return emitOpError() << name << " dimension " << i << " must be " << e
+                           << (broadcast[i] ? " or 1" : "") << ", found " << d;
+    }
+    return success();
+  };
+  if ((bool)getQDocIds() != (bool)getKDocIds())
+    return emitOpError() << "document ids need both q_doc_ids and k_doc_ids";
+  if ((bool)getBlockMask() != (bool)getBlockSize())
+    return emitOpError() << "block_mask and block_size go together";
+  int64_t nb = ShapedType::kDynamic, mb = ShapedType::kDynamic;
+  if (std::optional<ArrayRef<int64_t>> bs = getBlockSize()) {
+    if (bs->size() != 2 || (*bs)[0] <= 0 || (*bs)[1] <= 0)
+      return emitOpError() << "block_size must be two positive block sizes "
+                              "[query, key]";
+    if (!ShapedType::isDynamic(n))
+      nb = (n + (*bs)[0] - 1) / (*bs)[0];
+    if (!ShapedType::isDynamic(m0))
+      mb = (m0 + (*bs)[1] - 1) / (*bs)[1];
+  }
+  if (failed(checkInts(getKvLengths(), "kv_lengths", {b}, {false}, false)) ||
+      failed(checkInts(getQDocIds(), "q_doc_ids", {b, n}, {false, false},
+                       false)) ||
+      failed(checkInts(getKDocIds(), "k_doc_ids", {b, m0}, {false, false},
+                       false)) ||
+      failed(checkInts(getMask(), "mask", {b, hq, n, m0},
+                       {true, true, false, false}, true)) ||
+      failed(checkInts(getBlockMask(), "block_mask", {b, hq, nb, mb},
+                       {true, true, false, false}, true)))
+    return failure();
+
+  // The modifier regions: (score, b, h, q, kv) -> f32, (b, h, q, kv) -> i1.
+  auto checkRegion = [&](Region &region, StringRef name, bool withScore,
+                         Type result) -> LogicalResult {
+    if (region.empty())
+      return success();
+    if (!region.hasOneBlock())
+      return emitOpError() << name << " must have one block";
+    Block &block = region.front();
+    SmallVector<Type> expected;
+    if (withScore)
+      expected.push_back(Float32Type::get(getContext()));
+    for (int i = 0; i < 4; ++i)
+      expected.push_back(IndexType::get(getContext()));
+    if (block.getArgumentTypes() != ArrayRef<Type>(expected))
+      return emitOpError() << name << " must take ("
+                           << (withScore ? "f32, " : "")
+                           << "index, index, index, index): the "
+                           << (withScore ? "score, " : "")
+                           << "batch, head, query and key";
+    auto yield = block.empty() ? YieldOp() : dyn_cast<YieldOp>(block.back());
+    if (!yield || yield.getValue().getType() != result)
+      return emitOpError() << name << " must yield " << result;
+    return success();
+  };
+  if (failed(checkRegion(getScoreMod(), "score_mod", true,
+                         Float32Type::get(getContext()))) ||
+      failed(checkRegion(getMaskMod(), "mask_mod", false,
+                         IntegerType::get(getContext(), 1))))
+    return failure();
+
   if (std::optional<APFloat> s = getScale()) {
     double d = s->convertToDouble();
     if (!std::isfinite(d))

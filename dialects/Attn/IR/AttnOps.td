@@ -5,6 +5,7 @@
 
 include "dialects/Attn/IR/AttnDialect.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/OpBase.td"
 
 def Attn_AttentionOp : Attn_Op<"attention", [Pure, AttrSizedOperandSegments]> {
   let summary = "attention over [B, H, N, D] tensors, with its variants";
@@ -41,8 +42,22 @@ def Attn_AttentionOp : Attn_Op<"attention", [Pure, AttrSizedOperandSegments]> {
       unbounded side; `dilation = d`: `(i - m) mod d == 0`;
     - `sink_tokens = S`: the first `S` keys are kept whatever the window
       says (StreamingLLM); causality still applies.
+    - `kv_lengths` (`[B]`, integers): `m < kv_lengths[b]` (key padding);
+    - `q_doc_ids` (`[B, N]`) and `k_doc_ids` (`[B, M]`), integers: packed
+      variable-length sequences attend within their document,
+      `q_doc_ids[b, n] == k_doc_ids[b, m]` (with `causal`, causally inside);
+    - `mask` (`[B|1, Hq|1, N, M]`, i1): a dense boolean mask;
+    - `block_mask` (`[B|1, Hq|1, ceil(N/bq), ceil(M/bk)]`, i1) with
+      `block_size = array<i64: bq, bk>`: which (query block, key block) pairs
+      are computed;
+    - `mask_mod`: a region `(b, h, q, kv : index) -> i1`, FlexAttention's
+      mask_mod over the raw indices.
     The window uses the causal alignment when `causal` is given, top-left
     otherwise. A query row with no kept key produces zeros.
+
+    `score_mod`, a region `(score : f32, b, h, q, kv : index) -> f32`,
+    rewrites each score after the other modifiers (FlexAttention's
+    score_mod).
 
     `return_lse` adds a second result, the log-sum-exp of the scores
     `[B, Hq, N]` (softmax only; `-inf` for a row with no key).
@@ -65,6 +80,11 @@ def Attn_AttentionOp : Attn_Op<"attention", [Pure, AttrSizedOperandSegments]> {
                        Optional<AnyRankedTensor>:$alibi_slopes,
                        Optional<AnyRankedTensor>:$bias,
                        Optional<AnyRankedTensor>:$gate,
+                       Optional<AnyRankedTensor>:$kv_lengths,
+                       Optional<AnyRankedTensor>:$q_doc_ids,
+                       Optional<AnyRankedTensor>:$k_doc_ids,
+                       Optional<AnyRankedTensor>:$mask,
+                       Optional<AnyRankedTensor>:$block_mask,
                        OptionalAttr<F32Attr>:$scale,
                        OptionalAttr<Attn_CausalAttr>:$causal,
                        OptionalAttr<Attn_NormalizerAttr>:$normalizer,
@@ -75,10 +95,12 @@ def Attn_AttentionOp : Attn_Op<"attention", [Pure, AttrSizedOperandSegments]> {
                        OptionalAttr<I64Attr>:$dilation,
                        OptionalAttr<I64Attr>:$sink_tokens,
                        OptionalAttr<F32Attr>:$softcap,
+                       OptionalAttr<DenseI64ArrayAttr>:$block_size,
                        UnitAttr:$alibi,
                        UnitAttr:$return_lse);
   let results = (outs AnyRankedTensor:$result,
                       Optional<AnyRankedTensor>:$lse);
+  let regions = (region AnyRegion:$score_mod, AnyRegion:$mask_mod);
 
   let assemblyFormat = [{
     $q `,` $k `,` $v
@@ -86,8 +108,14 @@ def Attn_AttentionOp : Attn_Op<"attention", [Pure, AttrSizedOperandSegments]> {
     (`alibi_slopes` `(` $alibi_slopes^ `:` type($alibi_slopes) `)`)?
     (`bias` `(` $bias^ `:` type($bias) `)`)?
     (`gate` `(` $gate^ `:` type($gate) `)`)?
+    (`kv_lengths` `(` $kv_lengths^ `:` type($kv_lengths) `)`)?
+    (`q_doc_ids` `(` $q_doc_ids^ `:` type($q_doc_ids) `)`)?
+    (`k_doc_ids` `(` $k_doc_ids^ `:` type($k_doc_ids) `)`)?
+    (`mask` `(` $mask^ `:` type($mask) `)`)?
+    (`block_mask` `(` $block_mask^ `:` type($block_mask) `)`)?
     attr-dict `:` type($q) `,` type($k) `,` type($v)
     `->` type($result) (`,` type($lse)^)?
+    (`score_mod` $score_mod^)? (`mask_mod` $mask_mod^)?
   }];
 
   let extraClassDeclaration = [{
@@ -108,20 +136,14 @@ def Attn_AttentionOp : Attn_Op<"attention", [Pure, AttrSizedOperandSegments]> {
     static ::llvm::SmallVector<float> geometricAlibiSlopes(int64_t heads);
   }];
 
-  let builders = [
-    OpBuilder<(ins "::mlir::Type":$resultType, "::mlir::Value":$q,
-                   "::mlir::Value":$k, "::mlir::Value":$v), [{
-      build($_builder, $_state, resultType, /*lse=*/::mlir::Type(), q, k, v,
-            /*sinks=*/nullptr, /*alibi_slopes=*/nullptr, /*bias=*/nullptr,
-            /*gate=*/nullptr, /*scale=*/nullptr, /*causal=*/nullptr,
-            /*normalizer=*/nullptr, /*sigmoid_bias=*/nullptr,
-            /*softplus_scale=*/nullptr, /*softplus_power=*/nullptr,
-            /*window=*/nullptr, /*dilation=*/nullptr, /*sink_tokens=*/nullptr,
-            /*softcap=*/nullptr, /*alibi=*/nullptr, /*return_lse=*/nullptr);
-    }]>
-  ];
-
   let hasVerifier = 1;
+}
+
+def Attn_YieldOp : Attn_Op<"yield", [Pure, Terminator,
+                                     HasParent<"AttentionOp">]> {
+  let summary = "the value of a score_mod or mask_mod region";
+  let arguments = (ins AnyType:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
 }
 
 #endif // CASCADE_ATTN_OPS_TD

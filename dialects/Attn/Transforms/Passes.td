@@ -42,6 +42,7 @@ def AttnToReference : Pass<"attn-to-reference", "::mlir::ModuleOp"> {
     is supported; other element types are refused with an error.
   }];
   let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
                            "::mlir::bufferization::BufferizationDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect"];

@@ -9,7 +9,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/IRMapping.h"
 
 namespace cascade::attn {
 #define GEN_PASS_DEF_ATTNTOREFERENCE
@@ -63,22 +65,31 @@ struct AttnToReferencePass
                p1 = anyLayout(ctx, 1, f64);
     if (!module.lookupSymbol<func::FuncOp>(kRefName)) {
       b.setInsertionPointToStart(module.getBody());
+      Type ptr = LLVM::LLVMPointerType::get(ctx);
       auto fnType = b.getFunctionType(
-          {m4, m4, m4, m4, m3, p1, m1, m1, m1, m2, m2, m4, m4, m4, m4}, {});
+          {m4, m4, m4, m4, m3, p1, m1, m1, m1, m2, m2, m4, m4, m4, m4, ptr, ptr},
+          {});
       auto fn = func::FuncOp::create(b, module.getLoc(), kRefName, fnType);
       fn.setPrivate();
       fn->setAttr("llvm.emit_c_interface", b.getUnitAttr());
     }
 
+    unsigned outlined = 0;
     for (AttentionOp op : ops) {
       b.setInsertionPoint(op);
       Location loc = op.getLoc();
       // A tensor as a buffer of any layout, in f32.
       auto asBuffer = [&](Value t, MemRefType anyType) -> Value {
         auto tt = cast<RankedTensorType>(t.getType());
-        if (!tt.getElementType().isF32()) {
+        Type elt = tt.getElementType();
+        if (!elt.isF32()) {
           auto f32Type = RankedTensorType::get(tt.getShape(), f32);
-          t = arith::ExtFOp::create(b, loc, f32Type, t);
+          if (elt.isInteger(1))
+            t = arith::UIToFPOp::create(b, loc, f32Type, t);
+          else if (isa<IntegerType>(elt))
+            t = arith::SIToFPOp::create(b, loc, f32Type, t);
+          else
+            t = arith::ExtFOp::create(b, loc, f32Type, t);
           tt = f32Type;
         }
         int64_t d = ShapedType::kDynamic;
@@ -129,6 +140,14 @@ struct AttnToReferencePass
       params[kHasSinks] = op.getSinks() ? 1 : 0;
       params[kHasBias] = op.getBias() ? 1 : 0;
       params[kHasGate] = op.getGate() ? 1 : 0;
+      params[kHasKvLengths] = op.getKvLengths() ? 1 : 0;
+      params[kHasDocIds] = op.getQDocIds() ? 1 : 0;
+      params[kHasDenseMask] = op.getMask() ? 1 : 0;
+      params[kHasBlockMask] = op.getBlockMask() ? 1 : 0;
+      if (std::optional<ArrayRef<int64_t>> bs = op.getBlockSize()) {
+        params[kBlockQ] = (*bs)[0];
+        params[kBlockK] = (*bs)[1];
+      }
 
       auto paramType = MemRefType::get({kNumParams}, f64);
       Value paramBuf = memref::AllocaOp::create(b, loc, paramType);
@@ -159,10 +178,43 @@ struct AttnToReferencePass
           lse ? Value(memref::CastOp::create(b, loc, m3, lse)) : dummy(m3),
           memref::CastOp::create(b, loc, p1, paramBuf),
           optional(slopes, m1), optional(op.getSinks(), m1),
-          dummy(m1) /*kv lengths*/, dummy(m2) /*query doc ids*/,
-          dummy(m2) /*key doc ids*/, optional(op.getBias(), m4),
-          dummy(m4) /*dense mask*/, dummy(m4) /*block mask*/,
+          optional(op.getKvLengths(), m1), optional(op.getQDocIds(), m2),
+          optional(op.getKDocIds(), m2), optional(op.getBias(), m4),
+          optional(op.getMask(), m4), optional(op.getBlockMask(), m4),
           optional(op.getGate(), m4)};
+      // mask_mod / score_mod: outlined into functions the reference calls
+      // back, int32_t(b, h, q, kv) and float(score, b, h, q, kv).
+      auto modPointer = [&](Region &region, StringRef base,
+                            bool withScore) -> Value {
+        Type ptr = LLVM::LLVMPointerType::get(ctx);
+        if (region.empty())
+          return LLVM::ZeroOp::create(b, loc, ptr);
+        Block &block = region.front();
+        auto yield = cast<YieldOp>(block.getTerminator());
+        Type resultType = withScore ? Type(f32) : Type(b.getI32Type());
+        auto fnType = b.getFunctionType(block.getArgumentTypes(), resultType);
+        std::string name = (base + "_" + Twine(outlined++)).str();
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToEnd(module.getBody());
+        auto fn = func::FuncOp::create(b, loc, name, fnType);
+        fn.setPrivate();
+        Block *entry = fn.addEntryBlock();
+        b.setInsertionPointToStart(entry);
+        IRMapping mapping;
+        mapping.map(block.getArguments(), entry->getArguments());
+        for (Operation &nested : block.without_terminator())
+          b.clone(nested, mapping);
+        Value r = mapping.lookupOrDefault(yield.getValue());
+        if (!withScore)
+          r = arith::ExtUIOp::create(b, loc, b.getI32Type(), r);
+        func::ReturnOp::create(b, loc, r);
+        b.setInsertionPoint(op);
+        Value fnValue = func::ConstantOp::create(b, loc, fnType, name);
+        return UnrealizedConversionCastOp::create(b, loc, ptr, fnValue)
+            .getResult(0);
+      };
+      args.push_back(modPointer(op.getMaskMod(), "cascade_mask_mod", false));
+      args.push_back(modPointer(op.getScoreMod(), "cascade_score_mod", true));
       func::CallOp::create(b, loc, kRefName, TypeRange{}, args);
       op.getResult().replaceAllUsesWith(bufferization::ToTensorOp::create(
           b, loc, outType, out, /*restrict=*/true, /*writable=*/true));

@@ -1294,10 +1294,16 @@ LogicalResult EinsumOp::verify() {
                            << " for an operand with element type " << elt;
   }
   auto yield = block.empty() ? YieldOp() : dyn_cast<YieldOp>(block.back());
-  if (!yield || yield.getValues().size() != 1 ||
+  if (!yield || yield.getValues().empty() || yield.getValues().size() > 2 ||
       yield.getValues()[0].getType() != type.getElementType())
     return emitOpError() << "map region must yield one "
-                         << type.getElementType();
+                         << type.getElementType()
+                         << ", optionally followed by an i1 predicate";
+  if (yield.getValues().size() == 2 &&
+      !yield.getValues()[1].getType().isInteger(1))
+    return emitOpError() << "the predicate a map region yields must be i1, "
+                            "found "
+                         << yield.getValues()[1].getType();
   return success();
 }
 
@@ -1559,17 +1565,26 @@ EinsumSpec cascade::ein::specFrom(EinsumOp op) {
   return s;
 }
 
-std::function<Value(OpBuilder &, Location, ValueRange)>
-cascade::ein::cloneMapOf(EinsumOp op) {
-  return [op](OpBuilder &b, Location, ValueRange args) mutable -> Value {
-    Block &block = op.getMapBlock();
-    IRMapping mapping;
-    mapping.map(block.getArguments(), args);
-    for (Operation &nested : block.without_terminator())
-      b.clone(nested, mapping);
-    return mapping.lookupOrDefault(
-        cast<YieldOp>(block.getTerminator()).getValues()[0]);
-  };
+EinsumOp cascade::ein::buildEinsumWithMapOf(OpBuilder &b, Location loc,
+                                            CascadeOp cascade,
+                                            const EinsumSpec &spec,
+                                            EinsumOp mapSource) {
+  Block &block = mapSource.getMapBlock();
+  auto yield = cast<YieldOp>(block.getTerminator());
+  IRMapping mapping;
+  EinsumOp op = buildEinsum(
+      b, loc, cascade, spec, [&](OpBuilder &bb, Location, ValueRange args) {
+        mapping.map(block.getArguments(), args);
+        for (Operation &nested : block.without_terminator())
+          bb.clone(nested, mapping);
+        return mapping.lookupOrDefault(yield.getValues()[0]);
+      });
+  if (yield.getValues().size() > 1) {
+    Operation *newYield = op.getMapBlock().getTerminator();
+    newYield->insertOperands(1,
+                             mapping.lookupOrDefault(yield.getValues()[1]));
+  }
+  return op;
 }
 
 std::string cascade::ein::tensorName(Value v) {

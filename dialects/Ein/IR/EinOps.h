@@ -108,9 +108,6 @@ struct EinsumSpec {
 /// a self-use becomes a null input).
 EinsumSpec specFrom(EinsumOp op);
 
-/// A body callback that clones `op`'s map region.
-std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>
-cloneMapOf(EinsumOp op);
 
 /// Names of a cascade tensor: the einsum's name or the cascade input's name.
 std::string tensorName(mlir::Value v);
@@ -128,6 +125,13 @@ buildEinsum(mlir::OpBuilder &b, mlir::Location loc, CascadeOp cascade,
             llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
                                            mlir::ValueRange)>
                 body);
+
+/// Builds the einsum described by `spec` with a copy of `mapSource`'s map
+/// region (its predicate included); the spec's operands correspond one to
+/// one to `mapSource`'s.
+EinsumOp buildEinsumWithMapOf(mlir::OpBuilder &b, mlir::Location loc,
+                              CascadeOp cascade, const EinsumSpec &spec,
+                              EinsumOp mapSource);
 
 /// Extent of `rank` in `cascade`, as seen in a tensor dimension.
 int64_t tensorExtent(CascadeOp cascade, llvm::StringRef rank);

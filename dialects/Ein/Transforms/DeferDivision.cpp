@@ -8,6 +8,7 @@
 #include "dialects/Ein/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/IRMapping.h"
 
 namespace cascade::ein {
 #define GEN_PASS_DEF_EINDEFERDIVISION
@@ -48,6 +49,12 @@ static std::optional<DeferCandidate> matchDefer(EinsumOp sum) {
       continue;
     BlockArgument a = sum.getMapBlock().getArgument(idx);
     if (!a.hasOneUse() || !isLinearIn(result, a))
+      continue;
+    // A predicate of the division moves onto the new sum; it must not read
+    // the divisor, which the sum no longer has at hand per point.
+    auto divYield = cast<YieldOp>(div.getMapBlock().getTerminator());
+    if (divYield.getValues().size() > 1 &&
+        mapUses(divYield.getValues()[1], y))
       continue;
     // D's dims in C's iteration space: C reads A[i] at position i of D's
     // output, and D's output positions are exactly its dims.
@@ -116,7 +123,39 @@ int cascade::ein::deferDivisions(RewriterBase &rewriter, CascadeOp cascade) {
     num.output.clear();
     for (auto &r : outRanks)
       num.output.push_back(num.dim(r));
-    EinsumOp numOp = buildEinsum(rewriter, loc, cascade, num, cloneMapOf(sum));
+    // Where D's predicate fails A was 0 too: D's operands join N so that
+    // N evaluates that predicate as well.
+    auto divYield = cast<YieldOp>(div.getMapBlock().getTerminator());
+    auto sumYield = cast<YieldOp>(sum.getMapBlock().getTerminator());
+    bool divPredicate = divYield.getValues().size() > 1;
+    unsigned numSumOperands = num.inputs.size();
+    if (divPredicate)
+      for (auto [j, v] : llvm::enumerate(div.getInputs()))
+        num.addInput(v, rename(div.getInputMap(j)));
+    Value keep;
+    EinsumOp numOp = buildEinsum(
+        rewriter, loc, cascade, num,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          IRMapping cm;
+          cm.map(sum.getMapBlock().getArguments(),
+                 args.take_front(numSumOperands));
+          for (Operation &op : sum.getMapBlock().without_terminator())
+            b.clone(op, cm);
+          if (sumYield.getValues().size() > 1)
+            keep = cm.lookupOrDefault(sumYield.getValues()[1]);
+          if (divPredicate) {
+            IRMapping dm;
+            dm.map(div.getMapBlock().getArguments(),
+                   args.drop_front(numSumOperands));
+            for (Operation &op : div.getMapBlock().without_terminator())
+              b.clone(op, dm);
+            Value divKeep = dm.lookupOrDefault(divYield.getValues()[1]);
+            keep = keep ? arith::AndIOp::create(b, l, keep, divKeep) : divKeep;
+          }
+          return cm.lookupOrDefault(sumYield.getValues()[0]);
+        });
+    if (keep)
+      numOp.getMapBlock().getTerminator()->insertOperands(1, keep);
 
     // C'[out of C] = N / Y, with 0 / 0 := 0: a row whose keys are all masked
     // has N = Y = 0 and gives zeros.

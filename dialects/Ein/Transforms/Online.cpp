@@ -195,7 +195,7 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
       if (auto c = v ? v.getDefiningOp<EinsumOp>() : EinsumOp())
         if (EinsumOp nc = newRescaled.lookup(c))
           s.inputs[i] = nc;
-    plan.local = buildEinsum(rewriter, e.getLoc(), cascade, s, cloneMapOf(e));
+    plan.local = buildEinsumWithMapOf(rewriter, e.getLoc(), cascade, s, e);
   };
   auto buildRunning = [&](Plan &plan) {
     EinsumOp e = plan.reduction;
@@ -283,7 +283,7 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
         s.accesses[i] = accessOf(s, ranks, s.dim(iter) + 1);
       }
     newRescaled[c] =
-        buildEinsum(rewriter, c.getLoc(), cascade, s, cloneMapOf(c));
+        buildEinsumWithMapOf(rewriter, c.getLoc(), cascade, s, c);
   }
   // 3. Every other reduction: local part and running part.
   for (Plan &plan : plans)
@@ -342,7 +342,7 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
       }
       rewriter.setInsertionPoint(u);
       EinsumOp nu =
-          buildEinsum(rewriter, u.getLoc(), cascade, s, cloneMapOf(u));
+          buildEinsumWithMapOf(rewriter, u.getLoc(), cascade, s, u);
       rewriter.replaceOp(u, nu.getResult());
     }
   }

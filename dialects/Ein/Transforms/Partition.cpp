@@ -161,7 +161,7 @@ LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
       }
     }
     rewriter.setInsertionPoint(e);
-    EinsumOp ne = buildEinsum(rewriter, e.getLoc(), cascade, s, cloneMapOf(e));
+    EinsumOp ne = buildEinsumWithMapOf(rewriter, e.getLoc(), cascade, s, e);
     // Positions along `rank` in the map: rank = rank1 * tile + rank0.
     SmallVector<IndexOp> positions;
     ne.getMapBlock().walk([&](IndexOp op) {

@@ -148,7 +148,11 @@ CASCADE_RUNTIME_EXPORT void _mlir_ciface_cascade_ref_attention_variant_f32(
     CascadeMemRef1DF32 *sinks, CascadeMemRef1DF32 *kvLengths,
     CascadeMemRef2DF32 *queryDocIds, CascadeMemRef2DF32 *keyDocIds,
     CascadeMemRef4DF32 *bias, CascadeMemRef4DF32 *denseMask,
-    CascadeMemRef4DF32 *blockMask, CascadeMemRef4DF32 *gate);
+    CascadeMemRef4DF32 *blockMask, CascadeMemRef4DF32 *gate,
+    /* FlexAttention-style modifiers, or null: int32_t (*)(int64_t b,
+       int64_t h, int64_t q, int64_t kv) and float (*)(float score, int64_t b,
+       int64_t h, int64_t q, int64_t kv). */
+    void *maskMod, void *scoreMod);
 
 #ifdef __cplusplus
 } /* extern "C" */

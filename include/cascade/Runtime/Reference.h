@@ -125,6 +125,12 @@ struct View2D {
 ///
 /// An optional tensor is absent when its `data` is null. Size-1 dimensions
 /// marked "or 1" below broadcast.
+/// FlexAttention-style modifiers, called with the raw indices (batch, query
+/// head, query, key): whether the key is kept (non-zero) and the modified
+/// score.
+using MaskModFn = int32_t (*)(int64_t, int64_t, int64_t, int64_t);
+using ScoreModFn = float (*)(float, int64_t, int64_t, int64_t, int64_t);
+
 struct AttentionVariant {
   /// Factor applied to every q.k dot product.
   double scale = 1.0;
@@ -171,6 +177,10 @@ struct AttentionVariant {
   View4D blockMask{};
   /// [B, Hq, N, Dv]: out *= 1 / (1 + exp(-gate)) after the weighted sum.
   View4D gate{};
+  /// Optional modifiers (null when absent): mask_mod joins the masks, and
+  /// score_mod is applied to the score after every other modifier.
+  MaskModFn maskMod = nullptr;
+  ScoreModFn scoreMod = nullptr;
 };
 
 /// Checks \p v against \p s (which must itself satisfy checkAttentionShape):

@@ -56,11 +56,17 @@ private:
   Buffer allocBuffer(EinsumOp e, bool dropIter);
   LogicalResult lowerEinsum(EinsumOp e);
   /// A view of an operand of `e` plus the indexing map over `e`'s inner dims.
+  /// Whether an input access is a view: each index a part fixed by the
+  /// loops plus at most one distinct rank of the tile, with stride 1.
+  bool separableAccess(EinsumOp e, unsigned idx);
   LogicalResult operandView(EinsumOp e, unsigned idx, Value &view,
                             AffineMap &map);
   LogicalResult intermediateView(EinsumOp e, Value tensor, AffineMap access,
                                  Value &view, AffineMap &map);
   Value viewOfBuffer(const Buffer &buf);
+  /// A buffer with one i8 per point of `rank`, allocated once per cascade;
+  /// its views give a generic the loop range of a rank no operand spans.
+  Value shapeBuffer(StringRef rank);
   Value subview(Value src, ArrayRef<OpFoldResult> offsets,
                 ArrayRef<OpFoldResult> sizes, ArrayRef<bool> keep);
   SmallVector<unsigned> innerDims(EinsumOp e);
@@ -81,6 +87,8 @@ private:
   DenseMap<Value, Buffer> buffers;  // intermediate results
   DenseMap<Value, Buffer> nextBuffers, finalBuffers; // recurrences
   SmallVector<Value> results; // the result buffers
+  llvm::StringMap<Value> shapeBuffers;
+  Operation *nestStart = nullptr; // the op the loop nest starts with
   DenseMap<Value, unsigned> yielded;
 };
 } // namespace
@@ -259,6 +267,23 @@ Value CascadeLowering::subview(Value src, ArrayRef<OpFoldResult> offsetsIn,
   return memref::SubViewOp::create(rw, loc, type, src, offsets, sizes, strides);
 }
 
+Value CascadeLowering::shapeBuffer(StringRef rank) {
+  Value &buf = shapeBuffers[rank];
+  if (buf)
+    return buf;
+  OpBuilder::InsertionGuard guard(rw);
+  rw.setInsertionPoint(nestStart);
+  RankAttr r = cascade.lookupRank(rank);
+  int64_t ext = r.isInnerPart() ? r.getTile() : r.getExtent();
+  // The full extent is computed before the nest; inner parts are tiles.
+  SmallVector<Value> dyn;
+  if (ShapedType::isDynamic(ext))
+    dyn.push_back(extent[rank]);
+  buf = memref::AllocOp::create(
+      rw, loc, MemRefType::get({ext}, rw.getI8Type()), dyn);
+  return buf;
+}
+
 Value CascadeLowering::viewOfBuffer(const Buffer &buf) {
   SmallVector<OpFoldResult> offsets, sizes;
   SmallVector<bool> keep;
@@ -330,6 +355,37 @@ LogicalResult CascadeLowering::intermediateView(EinsumOp e, Value tensor,
   view = viewOfBuffer(*buf);
   map = AffineMap::get(inner.size(), 0, exprs, ctx);
   return success();
+}
+
+bool CascadeLowering::separableAccess(EinsumOp e, unsigned idx) {
+  MLIRContext *ctx = rw.getContext();
+  SmallVector<unsigned> inner = innerDims(e);
+  SmallVector<AffineExpr> zeroInner, zeroOuter;
+  for (unsigned d = 0; d < e.getNumRanks(); ++d) {
+    bool isInner = llvm::is_contained(inner, d);
+    zeroInner.push_back(isInner ? getAffineConstantExpr(0, ctx)
+                                : getAffineDimExpr(d, ctx));
+    zeroOuter.push_back(isInner ? getAffineDimExpr(d, ctx)
+                                : getAffineConstantExpr(0, ctx));
+  }
+  unsigned nd = e.getNumRanks(), ns = e.getSymbols().size();
+  SmallVector<AffineExpr> zeroSyms(ns, getAffineConstantExpr(0, ctx));
+  SmallVector<unsigned> moving;
+  for (AffineExpr a : e.getInputMap(idx).getResults()) {
+    AffineExpr fixed = simplifyAffineExpr(a.replaceDims(zeroInner), nd, ns);
+    AffineExpr move = simplifyAffineExpr(
+        a.replaceDimsAndSymbols(zeroOuter, zeroSyms), nd, ns);
+    if (simplifyAffineExpr(fixed + move, nd, ns) !=
+        simplifyAffineExpr(a, nd, ns))
+      return false;
+    if (auto c = dyn_cast<AffineConstantExpr>(move); c && c.getValue() == 0)
+      continue;
+    auto d = dyn_cast<AffineDimExpr>(move);
+    if (!d || llvm::is_contained(moving, d.getPosition()))
+      return false;
+    moving.push_back(d.getPosition());
+  }
+  return true;
 }
 
 LogicalResult CascadeLowering::operandView(EinsumOp e, unsigned idx,
@@ -405,14 +461,47 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
   SmallVector<unsigned> inner = innerDims(e);
   SmallVector<Value> ins;
   SmallVector<AffineMap> maps;
+  // Operand i is argument slot[i] of the generic, or (-1) an input read with
+  // memref.load in the body: an access that is not a view of the input.
+  SmallVector<int> slot;
   for (unsigned i = 0; i < e.getInputs().size(); ++i) {
     Value v;
     AffineMap m;
+    if (isa<BlockArgument>(e.getInputs()[i]) && !separableAccess(e, i)) {
+      slot.push_back(-1);
+      continue;
+    }
     if (failed(operandView(e, i, v, m)))
       return failure();
+    slot.push_back(ins.size());
     ins.push_back(v);
     maps.push_back(m);
   }
+  // A rank that no view spans (its operands are all gathered) gets its loop
+  // range from a view of the rank's shape buffer.
+  auto spans = [&](unsigned linalgDim) {
+    return llvm::any_of(maps, [&](AffineMap m) {
+      return llvm::is_contained(m.getResults(),
+                                getAffineDimExpr(linalgDim, ctx));
+    });
+  };
+  SmallVector<std::pair<Value, AffineMap>> rangeOperands;
+  for (auto [linalgDim, d] : llvm::enumerate(inner)) {
+    // Output ranks are spanned by the output view.
+    if (spans(linalgDim) || !e.isReducedDim(d))
+      continue;
+    StringRef rank = e.getRankName(d);
+    Value buf = shapeBuffer(rank);
+    Value view = subview(buf, {rw.getIndexAttr(0)}, {current[rank]}, {true});
+    rangeOperands.push_back(
+        {view, AffineMap::get(inner.size(), 0,
+                              getAffineDimExpr(linalgDim, ctx), ctx)});
+  }
+  for (auto &[view, map] : rangeOperands) {
+    ins.push_back(view);
+    maps.push_back(map);
+  }
+
   // The output: the result buffer at the parallel point, the next value of a
   // recurrence, or the einsum's own buffer.
   Value out;
@@ -460,7 +549,34 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
       [&](OpBuilder &b, Location l, ValueRange args) {
         Block &block = e.getMapBlock();
         IRMapping mapping;
-        mapping.map(block.getArguments(), args.drop_back());
+        // Values of the points' ranks, for gathered inputs.
+        SmallVector<Value> dimValues, symValues;
+        auto pointRanks = [&]() {
+          if (!dimValues.empty() || e.getNumRanks() == 0)
+            return;
+          for (unsigned d = 0; d < e.getNumRanks(); ++d) {
+            auto it = llvm::find(inner, d);
+            dimValues.push_back(
+                it != inner.end()
+                    ? Value(linalg::IndexOp::create(b, l, it - inner.begin()))
+                    : rankValue[e.getRankName(d)]);
+          }
+          for (Attribute sym : e.getSymbols())
+            symValues.push_back(extent[cast<StringAttr>(sym).getValue()]);
+        };
+        for (auto [i, arg] : llvm::enumerate(block.getArguments())) {
+          if (slot[i] >= 0) {
+            mapping.map(arg, args[slot[i]]);
+            continue;
+          }
+          pointRanks();
+          SmallVector<Value> indices;
+          for (AffineExpr a : e.getInputMap(i).getResults())
+            indices.push_back(
+                affine::expandAffineExpr(b, l, a, dimValues, symValues));
+          Value mem = inputs[cast<BlockArgument>(e.getInputs()[i]).getArgNumber()];
+          mapping.map(arg, memref::LoadOp::create(b, l, mem, indices));
+        }
         // The position of the point along a rank: a loop of the nest, or a
         // dimension of this generic.
         auto rankPosition = [&](StringRef rank) -> Value {
@@ -478,10 +594,16 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
           else
             b.clone(op, mapping);
         }
-        Value v = mapping.lookupOrDefault(
-            cast<YieldOp>(block.getTerminator()).getValues()[0]);
+        auto yield = cast<YieldOp>(block.getTerminator());
+        Value v = mapping.lookupOrDefault(yield.getValues()[0]);
+        // The map's predicate, when it yields one: a point where it is false
+        // contributes nothing, as one outside the condition.
+        Value keep = yield.getValues().size() > 1
+                         ? mapping.lookupOrDefault(yield.getValues()[1])
+                         : Value();
         Value acc = args.back();
         Value combined = buildReductionCombine(b, l, kind, acc, v);
+        Value any;
         if (!cond.empty()) {
           // The condition on the ranks at this point.
           SmallVector<Value> dimValues, symValues;
@@ -495,7 +617,6 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
           for (Attribute s : e.getSymbols())
             symValues.push_back(extent[cast<StringAttr>(s).getValue()]);
           // A union of conjunctions.
-          Value any;
           for (IntegerSet set : cond) {
             Value all = arith::ConstantIntOp::create(b, l, 1, 1);
             for (unsigned i = 0; i < set.getNumConstraints(); ++i) {
@@ -511,6 +632,10 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
             }
             any = any ? arith::OrIOp::create(b, l, any, all) : all;
           }
+        }
+        if (keep)
+          any = any ? arith::AndIOp::create(b, l, any, keep) : keep;
+        if (any) {
           Value otherwise = kind != ReductionKind::None
                                 ? acc
                                 : Value(arith::ConstantOp::create(
@@ -649,6 +774,8 @@ LogicalResult CascadeLowering::run() {
     return success();
   };
 
+  // Everything the nest needs once is created before it.
+  nestStart = arith::ConstantIndexOp::create(rw, loc, 0);
   LogicalResult status = success();
   if (outer.empty()) {
     status = body();
@@ -668,6 +795,8 @@ LogicalResult CascadeLowering::run() {
   if (failed(status))
     return failure();
   rw.setInsertionPoint(cascade);
+  for (auto &entry : shapeBuffers)
+    memref::DeallocOp::create(rw, loc, entry.second);
   SmallVector<Value> tensors;
   for (auto [buffer, type] : llvm::zip(results, cascade.getResultTypes()))
     tensors.push_back(bufferization::ToTensorOp::create(

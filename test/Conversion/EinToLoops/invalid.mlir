@@ -16,21 +16,6 @@ func.func @needs_online(%s: tensor<2x4x3xf32>) -> tensor<3xf32> {
 
 // -----
 
-// An input access that moves along a tile rank with a stride other than 1.
-func.func @strided_access(%s: tensor<8x3xf32>) -> tensor<3xf32> {
-  %r = ein.cascade "x" ranks [m: 4, p: 3] ins(%S = %s : tensor<8x3xf32>) -> tensor<3xf32> {
-    // expected-error @+1 {{access [m * 2, p] must move along at most one rank of the tile, with stride 1}}
-    %T = ein.einsum T[p] += (%S[m * 2, p]) {
-    ^bb0(%x: f32):
-      ein.yield %x : f32
-    } : (tensor<8x3xf32>) -> tensor<3xf32>
-    ein.yield %T : tensor<3xf32>
-  }
-  return %r : tensor<3xf32>
-}
-
-// -----
-
 // Two recurrences over different ranks cannot share one loop.
 func.func @two_iterative_ranks(%s: tensor<4x4xf32>) -> tensor<4x5xf32> {
   %r = ein.cascade "x" ranks [m: 4, n: 4] ins(%S = %s : tensor<4x4xf32>) -> tensor<4x5xf32> {

@@ -626,7 +626,7 @@ func.func @map_yield_type(%s: tensor<4x8xf32>) -> tensor<4x8xf16> {
 
 func.func @map_yield_count(%s: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %r = ein.cascade "x" ranks [m: 4, p: 8] ins(%S = %s : tensor<4x8xf32>) -> tensor<4x8xf32> {
-    // expected-error @+1 {{'ein.einsum' op map region must yield one 'f32'}}
+    // expected-error @+1 {{'ein.einsum' op the predicate a map region yields must be i1, found 'f32'}}
     %A = ein.einsum A[m, p] = (%S[m, p]) {
     ^bb0(%x: f32):
       ein.yield %x, %x : f32, f32
@@ -820,7 +820,7 @@ func.func @divide_by_zero(%s: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 func.func @empty_map(%s: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %r = ein.cascade "x" ranks [m: 4, p: 8] ins(%S = %s : tensor<4x8xf32>) -> tensor<4x8xf32> {
-    // expected-error @+1 {{map region must yield one 'f32'}}
+    // expected-error @+1 {{map region must yield one 'f32', optionally followed by an i1 predicate}}
     %A = ein.einsum A[m, p] = (%S[m, p]) {
     ^bb0(%x: f32):
     } : (tensor<4x8xf32>) -> tensor<4x8xf32>
@@ -849,4 +849,49 @@ func.func @unbound_dynamic(%s: tensor<4xf32>) -> tensor<4xf32> {
     "ein.yield"(%S) : (tensor<4xf32>) -> ()
   }) : (tensor<4xf32>) -> tensor<4xf32>
   return %r : tensor<4xf32>
+}
+
+// -----
+
+func.func @map_yield_three(%s: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %r = ein.cascade "x" ranks [m: 4, p: 8] ins(%S = %s : tensor<4x8xf32>) -> tensor<4x8xf32> {
+    // expected-error @+1 {{'ein.einsum' op map region must yield one 'f32', optionally followed by an i1 predicate}}
+    %A = ein.einsum A[m, p] = (%S[m, p]) {
+    ^bb0(%x: f32):
+      %t = arith.constant true
+      ein.yield %x, %t, %t : f32, i1, i1
+    } : (tensor<4x8xf32>) -> tensor<4x8xf32>
+    ein.yield %A : tensor<4x8xf32>
+  }
+  return %r : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @index_of_unknown_rank(%s: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %r = ein.cascade "x" ranks [m: 4, p: 8, q: 3] ins(%S = %s : tensor<4x8xf32>) -> tensor<4x8xf32> {
+    %A = ein.einsum A[m, p] = (%S[m, p]) {
+    ^bb0(%x: f32):
+      // expected-error @+1 {{'ein.index' op rank 'q' is not in the iteration space of 'A'}}
+      %q = ein.index q
+      ein.yield %x : f32
+    } : (tensor<4x8xf32>) -> tensor<4x8xf32>
+    ein.yield %A : tensor<4x8xf32>
+  }
+  return %r : tensor<4x8xf32>
+}
+
+// -----
+
+func.func @extent_of_unknown_rank(%s: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %r = ein.cascade "x" ranks [m: 4, p: 8] ins(%S = %s : tensor<4x8xf32>) -> tensor<4x8xf32> {
+    %A = ein.einsum A[m, p] = (%S[m, p]) {
+    ^bb0(%x: f32):
+      // expected-error @+1 {{'ein.extent' op the cascade has no rank 'z'}}
+      %z = ein.extent z
+      ein.yield %x : f32
+    } : (tensor<4x8xf32>) -> tensor<4x8xf32>
+    ein.yield %A : tensor<4x8xf32>
+  }
+  return %r : tensor<4x8xf32>
 }
