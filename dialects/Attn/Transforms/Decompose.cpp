@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/IRMapping.h"
 
 namespace cascade::attn {
 #define GEN_PASS_DEF_ATTNDECOMPOSE
@@ -97,6 +98,13 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
   int slopeIdx = addInput(slopes, "SLOPE");
   int biasIdx = addInput(op.getBias(), "BIAS");
   int gateIdx = addInput(op.getGate(), "G");
+  int kvLenIdx = addInput(op.getKvLengths(), "KVLEN");
+  int qDocIdx = addInput(op.getQDocIds(), "QDOC");
+  int kDocIdx = addInput(op.getKDocIds(), "KDOC");
+  int maskIdx = addInput(op.getMask(), "MASK");
+  int blockMaskIdx = addInput(op.getBlockMask(), "BLOCKMASK");
+  bool dataMask = kvLenIdx >= 0 || qDocIdx >= 0 || maskIdx >= 0 ||
+                  blockMaskIdx >= 0 || !op.getMaskMod().empty();
 
   OperationState state(loc, ein::CascadeOp::getOperationName());
   state.addOperands(inputs);
@@ -115,6 +123,8 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPointToStart(body);
 
+  // Where the data-dependent mask operands of a masked einsum start.
+  DenseMap<const EinsumSpec *, unsigned> maskBase;
   auto makeSpec = [&](StringRef name, ArrayRef<StringRef> out,
                       ReductionKind red) {
     EinsumSpec s(ctx);
@@ -158,10 +168,76 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
       early.constraints.push_back(-m + (sinkTokens - 1)); // m < S
       early.eqFlags.push_back(false);
       s.addDisjunction({window, early});
-      return;
+    } else {
+      for (auto [e, eq] : llvm::zip(window.constraints, window.eqFlags))
+        s.addConstraint(e, eq);
     }
-    for (auto [e, eq] : llvm::zip(window.constraints, window.eqFlags))
-      s.addConstraint(e, eq);
+    // Data-dependent masks read tensors: extra operands whose elements the
+    // map's predicate tests.
+    if (!dataMask)
+      return;
+    maskBase[&s] = s.inputs.size();
+    AffineExpr zero = getAffineConstantExpr(0, ctx);
+    auto broadcast = [&](int idx, int64_t dim, AffineExpr e) {
+      return cast<RankedTensorType>(inputs[idx].getType()).getDimSize(dim) == 1
+                 ? zero
+                 : e;
+    };
+    if (kvLenIdx >= 0)
+      s.addInput(arg(kvLenIdx), {s.dim("b")});
+    if (qDocIdx >= 0) {
+      s.addInput(arg(qDocIdx), {s.dim("b"), s.dim("p")});
+      s.addInput(arg(kDocIdx), {s.dim("b"), s.dim("m")});
+    }
+    if (maskIdx >= 0)
+      s.addInput(arg(maskIdx), {broadcast(maskIdx, 0, s.dim("b")),
+                                broadcast(maskIdx, 1, s.dim("h")), s.dim("p"),
+                                s.dim("m")});
+    if (blockMaskIdx >= 0) {
+      ArrayRef<int64_t> bs = *op.getBlockSize();
+      s.addInput(arg(blockMaskIdx),
+                 {broadcast(blockMaskIdx, 0, s.dim("b")),
+                  broadcast(blockMaskIdx, 1, s.dim("h")),
+                  s.dim("p").floorDiv(bs[0]), s.dim("m").floorDiv(bs[1])});
+    }
+  };
+  // The predicate of the data-dependent masks, from the operands addMask
+  // appended (in that order) and the mask_mod region.
+  auto dataKeep = [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    auto index = [&](StringRef rank) -> Value {
+      return ein::IndexOp::create(b, l, b.getIndexType(), b.getStringAttr(rank));
+    };
+    Value keep = arith::ConstantIntOp::create(b, l, 1, 1);
+    auto both = [&](Value c) { keep = arith::AndIOp::create(b, l, keep, c); };
+    unsigned next = 0;
+    if (kvLenIdx >= 0) { // m < KVLEN[b]
+      Value len = arith::IndexCastOp::create(b, l, b.getIndexType(), a[next++]);
+      both(arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, index("m"),
+                                 len));
+    }
+    if (qDocIdx >= 0) { // QDOC[b, p] == KDOC[b, m]
+      Value x = a[next++], y = a[next++];
+      Type i64 = b.getI64Type();
+      if (x.getType() != i64)
+        x = arith::ExtSIOp::create(b, l, i64, x);
+      if (y.getType() != i64)
+        y = arith::ExtSIOp::create(b, l, i64, y);
+      both(arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, x, y));
+    }
+    if (maskIdx >= 0)
+      both(a[next++]);
+    if (blockMaskIdx >= 0)
+      both(a[next++]);
+    if (!op.getMaskMod().empty()) {
+      Block &mod = op.getMaskMod().front();
+      IRMapping mapping;
+      mapping.map(mod.getArguments(), ValueRange{index("b"), index("h"),
+                                                 index("p"), index("m")});
+      for (Operation &nested : mod.without_terminator())
+        b.clone(nested, mapping);
+      both(mapping.lookupOrDefault(cast<YieldOp>(mod.getTerminator()).getValue()));
+    }
+    return keep;
   };
   auto kvHead = [&](EinsumSpec &s) {
     return group == 1 ? s.dim("h") : s.dim("h").floorDiv(group);
@@ -171,8 +247,23 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
                                    s.dim("p")};
   };
   auto build = [&](EinsumSpec &s,
-                   function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
-    return ein::buildEinsum(rewriter, loc, cascadeOp, s, fn);
+                   function_ref<Value(OpBuilder &, Location, ValueRange)> fn)
+      -> ein::EinsumOp {
+    auto it = maskBase.find(&s);
+    if (it == maskBase.end())
+      return ein::buildEinsum(rewriter, loc, cascadeOp, s, fn);
+    unsigned base = it->second;
+    maskBase.erase(it); // specs are locals: their addresses get reused
+    Value keep;
+    ein::EinsumOp e = ein::buildEinsum(
+        rewriter, loc, cascadeOp, s,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value v = fn(b, l, args.take_front(base));
+          keep = dataKeep(b, l, args.drop_front(base));
+          return v;
+        });
+    e.getMapBlock().getTerminator()->insertOperands(1, keep);
+    return e;
   };
 
   // QK[b,h,m,p] += Q[b,h,p,e] * K[b,h/G,m,e] * scale
@@ -188,7 +279,8 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
 
   // S[b,h,m,p] = softcap(QK) - slope[h] * |i - m| + bias[b,h,p,m]
   std::optional<APFloat> softcap = op.getSoftcap();
-  if (softcap || slopeIdx >= 0 || biasIdx >= 0) {
+  bool scoreMod = !op.getScoreMod().empty();
+  if (softcap || slopeIdx >= 0 || biasIdx >= 0 || scoreMod) {
     EinsumSpec sS = makeSpec("S", {"b", "h", "m", "p"}, ReductionKind::None);
     sS.addInput(scores, bmp(sS));
     if (slopeIdx >= 0)
@@ -235,6 +327,20 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
       }
       if (biasIdx >= 0)
         x = arith::AddFOp::create(b, l, x, toF32(b, l, a[next++]));
+      if (scoreMod) { // score_mod(x, b, h, q, kv)
+        Block &mod = op.getScoreMod().front();
+        auto index = [&](StringRef rank) -> Value {
+          return ein::IndexOp::create(b, l, b.getIndexType(),
+                                      b.getStringAttr(rank));
+        };
+        IRMapping mapping;
+        mapping.map(mod.getArguments(), ValueRange{x, index("b"), index("h"),
+                                                   index("p"), index("m")});
+        for (Operation &nested : mod.without_terminator())
+          b.clone(nested, mapping);
+        x = mapping.lookupOrDefault(
+            cast<YieldOp>(mod.getTerminator()).getValue());
+      }
       return x;
     });
   }

@@ -98,8 +98,10 @@ int cascade::ein::deferDivisions(RewriterBase &rewriter, CascadeOp cascade) {
     //   sum_m (X / Y) * W = (sum_m X * W) / Y, as Y does not vary along m.
     EinsumSpec num = specFrom(sum);
     std::string name = tensorName(div.getInputs()[cand->numOperand]);
+    // Named after what the value multiplies: SN and V make SNV.
     for (auto [i, v] : llvm::enumerate(sum.getInputs()))
-      if (i != cand->sumOperand)
+      if (i != cand->sumOperand &&
+          mapUses(mapResult(sum), sum.getMapBlock().getArgument(i)))
         name += tensorName(v);
     num.name = cascade.uniqueTensorName(name);
     auto rename = [&](AffineMap m) {
@@ -129,9 +131,23 @@ int cascade::ein::deferDivisions(RewriterBase &rewriter, CascadeOp cascade) {
     auto sumYield = cast<YieldOp>(sum.getMapBlock().getTerminator());
     bool divPredicate = divYield.getValues().size() > 1;
     unsigned numSumOperands = num.inputs.size();
-    if (divPredicate)
-      for (auto [j, v] : llvm::enumerate(div.getInputs()))
-        num.addInput(v, rename(div.getInputMap(j)));
+    // Only the part of D's map that computes its predicate, and only the
+    // operands that part reads.
+    SmallVector<Operation *> keepSlice;
+    SmallVector<unsigned> keepArgs;
+    if (divPredicate) {
+      Value divKeep = divYield.getValues()[1];
+      for (Operation &op : div.getMapBlock().without_terminator())
+        if (llvm::any_of(op.getResults(),
+                         [&](Value r) { return mapUses(divKeep, r); }))
+          keepSlice.push_back(&op);
+      for (BlockArgument a : div.getMapBlock().getArguments())
+        if (mapUses(divKeep, a)) {
+          keepArgs.push_back(a.getArgNumber());
+          num.addInput(div.getInputs()[a.getArgNumber()],
+                       rename(div.getInputMap(a.getArgNumber())));
+        }
+    }
     Value keep;
     EinsumOp numOp = buildEinsum(
         rewriter, loc, cascade, num,
@@ -145,10 +161,11 @@ int cascade::ein::deferDivisions(RewriterBase &rewriter, CascadeOp cascade) {
             keep = cm.lookupOrDefault(sumYield.getValues()[1]);
           if (divPredicate) {
             IRMapping dm;
-            dm.map(div.getMapBlock().getArguments(),
-                   args.drop_front(numSumOperands));
-            for (Operation &op : div.getMapBlock().without_terminator())
-              b.clone(op, dm);
+            for (auto [k, argNo] : llvm::enumerate(keepArgs))
+              dm.map(div.getMapBlock().getArgument(argNo),
+                     args[numSumOperands + k]);
+            for (Operation *op : keepSlice)
+              b.clone(*op, dm);
             Value divKeep = dm.lookupOrDefault(divYield.getValues()[1]);
             keep = keep ? arith::AndIOp::create(b, l, keep, divKeep) : divKeep;
           }
