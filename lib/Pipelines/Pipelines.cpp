@@ -124,6 +124,7 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   if (stopAfter == Stage::Ein)
     return;
   pm.addPass(ein::createEinDeferDivision());
+  pm.addPass(ein::createEinReassociate());
   ein::EinPartitionOptions partition;
   partition.rank = "m";
   partition.tile = options.tileM;
@@ -147,7 +148,8 @@ void cascade::registerCascadePipelines() {
   PassPipelineRegistration<CPUPipelineOptions>(
       "cascade-cpu",
       "Compile attention to the LLVM dialect for the CPU: attn-decompose, "
-      "ein-defer-division, ein-partition, ein-online, convert-ein-to-loops, "
+      "ein-defer-division, ein-reassociate, ein-partition, ein-online, "
+      "convert-ein-to-loops, "
       "bufferization and LLVM lowering",
       [](OpPassManager &pm, const CPUPipelineOptions &options) {
         buildCascadeCPUPipeline(pm, options);

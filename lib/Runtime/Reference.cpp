@@ -940,3 +940,124 @@ _mlir_ciface_cascade_ref_attention_variant_f32(
   computeVariant(viewOf(q), viewOf(k), viewOf(v), outView, lseBase,
                  lse ? lse->strides : nullptr, call.shape, call.variant);
 }
+
+//===----------------------------------------------------------------------===//
+// Linear attention
+//===----------------------------------------------------------------------===//
+
+static double featureMap(cascade::runtime::FeatureMap map, double x) {
+  using cascade::runtime::FeatureMap;
+  switch (map) {
+  case FeatureMap::Identity:
+    return x;
+  case FeatureMap::Elu1:
+    return x > 0 ? x + 1.0 : std::exp(x);
+  case FeatureMap::Relu:
+    return x > 0 ? x : 0.0;
+  }
+  return x;
+}
+
+void cascade::runtime::referenceLinearAttention(
+    View4D q, View4D k, View4D v, MutView4D out, const AttentionShape &s,
+    const LinearAttentionOptions &opt) {
+  auto at = [](const int64_t *st, int64_t a, int64_t b, int64_t c,
+               int64_t d) { return a * st[0] + b * st[1] + c * st[2] + d * st[3]; };
+  const int64_t group = s.qHeads / s.kvHeads;
+  std::vector<double> acc(static_cast<size_t>(s.valueDim));
+  std::vector<double> phiQ(static_cast<size_t>(s.headDim));
+  for (int64_t b = 0; b < s.batch; ++b)
+    for (int64_t h = 0; h < s.qHeads; ++h) {
+      int64_t kvh = h / group;
+      double lambda = 1.0;
+      if (opt.decay.data)
+        lambda = opt.decay.data[h * opt.decay.stride];
+      for (int64_t n = 0; n < s.queryLen; ++n) {
+        for (int64_t d = 0; d < s.headDim; ++d)
+          phiQ[d] = featureMap(opt.featureMap, q.data[at(q.strides, b, h, n, d)]);
+        std::fill(acc.begin(), acc.end(), 0.0);
+        double norm = 0.0;
+        for (int64_t m = 0; m < s.keyLen; ++m) {
+          if (opt.causal && m > n)
+            continue;
+          double w = 0.0;
+          for (int64_t d = 0; d < s.headDim; ++d)
+            w += phiQ[d] *
+                 featureMap(opt.featureMap, k.data[at(k.strides, b, kvh, m, d)]);
+          if (opt.decay.data)
+            w *= std::pow(lambda, static_cast<double>(n - m));
+          norm += w;
+          for (int64_t f = 0; f < s.valueDim; ++f)
+            acc[f] += w * v.data[at(v.strides, b, kvh, m, f)];
+        }
+        for (int64_t f = 0; f < s.valueDim; ++f) {
+          double o = acc[f];
+          if (opt.normalize)
+            o = norm == 0.0 ? 0.0 : o / norm;
+          out.data[at(out.strides, b, h, n, f)] = static_cast<float>(o);
+        }
+      }
+    }
+}
+
+extern "C" CASCADE_RUNTIME_EXPORT void
+_mlir_ciface_cascade_ref_linear_attention_f32(
+    CascadeMemRef4DF32 *q, CascadeMemRef4DF32 *k, CascadeMemRef4DF32 *v,
+    CascadeMemRef4DF32 *out, CascadeMemRef1DF64 *params,
+    CascadeMemRef1DF32 *decay) {
+  using namespace cascade::runtime;
+  auto fail = [&](const char *why) {
+    llvm::errs() << "cascade_ref_linear_attention_f32: " << why
+                 << "; filling the output with NaN\n";
+    if (out && out->aligned)
+      for (int64_t a = 0; a < out->sizes[0]; ++a)
+        for (int64_t b = 0; b < out->sizes[1]; ++b)
+          for (int64_t c = 0; c < out->sizes[2]; ++c)
+            for (int64_t d = 0; d < out->sizes[3]; ++d)
+              out->aligned[out->offset + a * out->strides[0] +
+                           b * out->strides[1] + c * out->strides[2] +
+                           d * out->strides[3]] =
+                  std::numeric_limits<float>::quiet_NaN();
+  };
+  if (!q || !k || !v || !out || !params || !params->aligned ||
+      params->sizes[0] < 4)
+    return fail("missing descriptor or short params");
+  auto param = [&](int i) {
+    return params->aligned[params->offset + i * params->strides[0]];
+  };
+  AttentionShape s{q->sizes[0], q->sizes[1], k->sizes[1], q->sizes[2],
+                   k->sizes[2], q->sizes[3], v->sizes[3]};
+  if (llvm::Error err = checkAttentionShape(s)) {
+    llvm::consumeError(std::move(err));
+    return fail("inconsistent shapes");
+  }
+  if (k->sizes[0] != s.batch || v->sizes[0] != s.batch ||
+      v->sizes[1] != s.kvHeads || v->sizes[2] != s.keyLen ||
+      k->sizes[3] != s.headDim || out->sizes[0] != s.batch ||
+      out->sizes[1] != s.qHeads || out->sizes[2] != s.queryLen ||
+      out->sizes[3] != s.valueDim)
+    return fail("inconsistent shapes");
+  LinearAttentionOptions opt;
+  int fm = static_cast<int>(param(0));
+  if (fm < 0 || fm > 2)
+    return fail("unknown feature map");
+  opt.featureMap = static_cast<FeatureMap>(fm);
+  opt.causal = param(1) != 0.0;
+  opt.normalize = param(2) != 0.0;
+  if (param(3) != 0.0) {
+    if (!decay || !decay->aligned || decay->sizes[0] != s.qHeads)
+      return fail("decay must have Hq entries");
+    opt.decay = View1D{decay->aligned + decay->offset, decay->sizes[0],
+                       decay->strides[0]};
+  }
+  auto view = [](CascadeMemRef4DF32 *m) {
+    return View4D{m->aligned + m->offset,
+                  {m->strides[0], m->strides[1], m->strides[2], m->strides[3]}};
+  };
+  referenceLinearAttention(
+      view(q), view(k), view(v),
+      MutView4D{out->aligned + out->offset,
+                {out->strides[0], out->strides[1], out->strides[2],
+                 out->strides[3]}},
+      s, opt);
+}

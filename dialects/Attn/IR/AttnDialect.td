@@ -51,4 +51,18 @@ def Attn_NormalizerAttr : EnumAttr<Attn_Dialect, Attn_Normalizer, "normalizer"> 
   let assemblyFormat = "`<` $value `>`";
 }
 
+def Attn_FeatureMap : I32EnumAttr<"FeatureMap",
+    "the feature map phi of linear attention", [
+    I32EnumAttrCase<"Identity", 0, "identity">,
+    I32EnumAttrCase<"Elu1", 1, "elu1">,
+    I32EnumAttrCase<"Relu", 2, "relu">
+  ]> {
+  let cppNamespace = "::cascade::attn";
+  let genSpecializedAttr = 0;
+}
+
+def Attn_FeatureMapAttr : EnumAttr<Attn_Dialect, Attn_FeatureMap, "feature_map"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // CASCADE_ATTN_DIALECT_TD

@@ -318,3 +318,61 @@ LogicalResult AttentionOp::verify() {
   }
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// LinearAttentionOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearAttentionOp::verify() {
+  auto q = getQ().getType(), k = getK().getType(), v = getV().getType(),
+       o = cast<RankedTensorType>(getResult().getType());
+  const char *const names[] = {"q", "k", "v", "result"};
+  RankedTensorType types[] = {q, k, v, o};
+  for (auto [name, t] : llvm::zip(names, types)) {
+    if (t.getRank() != 4)
+      return emitOpError() << name << " must have rank 4, found " << t;
+    if (!isSupportedElementType(t.getElementType()))
+      return emitOpError() << name
+                           << " element type must be f32, f16 or bf16, found "
+                           << t.getElementType();
+  }
+  auto tie = [&](RankedTensorType a, int i, StringRef an, RankedTensorType b,
+                 int j, StringRef bn) -> LogicalResult {
+    int64_t x = a.getDimSize(i), y = b.getDimSize(j);
+    if (ShapedType::isDynamic(x) || ShapedType::isDynamic(y) || x == y)
+      return success();
+    return emitOpError() << an << " dimension " << i << " must equal " << bn
+                         << " dimension " << j << " = " << y << ", found " << x;
+  };
+  if (failed(tie(k, 0, "k", q, 0, "q")) || failed(tie(v, 0, "v", q, 0, "q")) ||
+      failed(tie(k, 3, "k", q, 3, "q")) || failed(tie(v, 1, "v", k, 1, "k")) ||
+      failed(tie(v, 2, "v", k, 2, "k")) || failed(tie(o, 0, "result", q, 0, "q")) ||
+      failed(tie(o, 1, "result", q, 1, "q")) ||
+      failed(tie(o, 2, "result", q, 2, "q")) ||
+      failed(tie(o, 3, "result", v, 3, "v")))
+    return failure();
+  int64_t hq = q.getDimSize(1), hkv = k.getDimSize(1);
+  if (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv))
+    return emitOpError() << "the head counts must be static";
+  if (hq % hkv != 0)
+    return emitOpError() << "query heads Hq = " << hq
+                         << " must be a multiple of key/value heads Hkv = "
+                         << hkv;
+  if (Value d = getDecay()) {
+    if (!getCausal())
+      return emitOpError() << "decay weighs keys by their distance behind the "
+                              "query; it needs causal";
+    auto dt = cast<RankedTensorType>(d.getType());
+    if (dt.getRank() != 1 || (!dt.isDynamicDim(0) && dt.getDimSize(0) != hq) ||
+        !isa<FloatType>(dt.getElementType()))
+      return emitOpError() << "decay must be a float tensor of Hq = " << hq
+                           << " entries, found " << dt;
+  }
+  // Attributes of softmax attention have no meaning here.
+  for (StringRef name : {"window", "dilation", "sink_tokens", "softcap",
+                         "scale", "normalizer", "alibi"})
+    if ((*this)->hasAttr(name))
+      return emitOpError() << "linear attention has no '" << name
+                           << "' (it is an attribute of attn.attention)";
+  return success();
+}

@@ -139,6 +139,47 @@ def Attn_AttentionOp : Attn_Op<"attention", [Pure, AttrSizedOperandSegments]> {
   let hasVerifier = 1;
 }
 
+def Attn_LinearAttentionOp : Attn_Op<"linear_attention", [Pure]> {
+  let summary = "kernelized (linear) attention";
+  let description = [{
+    With a feature map `phi` (`identity`, `elu1` = `elu(x) + 1`, `relu`)
+    applied to queries and keys:
+
+    ```
+    w(n, m) = phi(q[b, h, n, :]) . phi(k[b, h / G, m, :])  (* decay[h]^(n - m))
+    out[b, h, n, :] = sum_m w(n, m) v[b, h / G, m, :]  (/ sum_m w(n, m))
+    ```
+
+    over the keys `m <= n` when `causal` (top-left), all keys otherwise;
+    divided by the sum of the weights when `normalize` (a row whose sum is
+    0 gives zeros). `decay` (`[Hq]`, RetNet-style, in `(0, 1]`) needs
+    `causal`. The non-causal form can be computed as
+    `phi(Q) (phi(K)^T V)` in time linear in the sequence length, which
+    `ein-reassociate` derives.
+
+    ```mlir
+    %o = attn.linear_attention %q, %k, %v {feature_map = #attn.feature_map<elu1>, normalize}
+        : tensor<2x8x128x64xf32>, tensor<2x2x128x64xf32>, tensor<2x2x128x64xf32>
+        -> tensor<2x8x128x64xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$q, AnyRankedTensor:$k,
+                       AnyRankedTensor:$v, Optional<AnyRankedTensor>:$decay,
+                       OptionalAttr<Attn_FeatureMapAttr>:$feature_map,
+                       UnitAttr:$causal, UnitAttr:$normalize);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $q `,` $k `,` $v (`decay` `(` $decay^ `:` type($decay) `)`)?
+    attr-dict `:` type($q) `,` type($k) `,` type($v) `->` type($result)
+  }];
+  let extraClassDeclaration = [{
+    FeatureMap getEffectiveFeatureMap() {
+      return getFeatureMap() ? *getFeatureMap() : FeatureMap::Elu1;
+    }
+  }];
+  let hasVerifier = 1;
+}
+
 def Attn_YieldOp : Attn_Op<"yield", [Pure, Terminator,
                                      HasParent<"AttentionOp">]> {
   let summary = "the value of a score_mod or mask_mod region";

@@ -509,16 +509,187 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
   return cascadeOp;
 }
 
+/// phi(x) of a feature map, in f32.
+static Value featureMap(OpBuilder &b, Location loc, FeatureMap map, Value x) {
+  switch (map) {
+  case FeatureMap::Identity:
+    return x;
+  case FeatureMap::Relu:
+    return arith::MaximumFOp::create(b, loc, x, f32Const(b, loc, 0.0));
+  case FeatureMap::Elu1: { // elu(x) + 1 = x > 0 ? x + 1 : exp(x)
+    Value pos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                      f32Const(b, loc, 0.0));
+    Value plus = arith::AddFOp::create(b, loc, x, f32Const(b, loc, 1.0));
+    return arith::SelectOp::create(b, loc, pos, plus,
+                                   math::ExpOp::create(b, loc, x));
+  }
+  }
+  return x;
+}
+
+FailureOr<ein::CascadeOp>
+cascade::attn::decomposeLinearAttention(RewriterBase &rewriter,
+                                        LinearAttentionOp op) {
+  MLIRContext *ctx = op.getContext();
+  Location loc = op.getLoc();
+  auto qType = op.getQ().getType(), kType = op.getK().getType(),
+       vType = op.getV().getType();
+  auto outType = cast<RankedTensorType>(op.getResult().getType());
+  int64_t group = qType.getDimSize(1) / kType.getDimSize(1);
+  FeatureMap phi = op.getEffectiveFeatureMap();
+  Type f32 = rewriter.getF32Type();
+
+  StringAttr none = StringAttr::get(ctx, "");
+  auto rank = [&](StringRef name, RankedTensorType t, int64_t operand,
+                  int64_t dim) -> Attribute {
+    int64_t ext = t.getDimSize(dim);
+    bool dyn = ShapedType::isDynamic(ext);
+    return ein::RankAttr::get(ctx, StringAttr::get(ctx, name), ext,
+                              dyn ? operand : -1, dyn ? dim : -1, none, 0, 0);
+  };
+  SmallVector<Attribute> ranks = {
+      rank("b", qType, 0, 0), rank("h", qType, 0, 1), rank("e", qType, 0, 3),
+      rank("f", vType, 2, 3), rank("m", kType, 1, 2), rank("p", qType, 0, 2)};
+  SmallVector<Value> inputs = {op.getQ(), op.getK(), op.getV()};
+  SmallVector<StringRef> names = {"Q", "K", "V"};
+  if (op.getDecay()) {
+    inputs.push_back(op.getDecay());
+    names.push_back("DECAY");
+  }
+  rewriter.setInsertionPoint(op);
+  OperationState state(loc, ein::CascadeOp::getOperationName());
+  state.addOperands(inputs);
+  state.addAttribute("name", StringAttr::get(ctx, "linear_attention"));
+  state.addAttribute("ranks", ArrayAttr::get(ctx, ranks));
+  state.addAttribute("input_names", rewriter.getStrArrayAttr(names));
+  state.addTypes(outType);
+  Region *region = state.addRegion();
+  Block *body = new Block();
+  region->push_back(body);
+  for (Value v : inputs)
+    body->addArgument(v.getType(), loc);
+  auto cascadeOp = cast<ein::CascadeOp>(rewriter.create(state));
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(body);
+
+  auto spec = [&](StringRef name, ArrayRef<StringRef> out, ReductionKind red) {
+    EinsumSpec s(ctx);
+    s.name = name.str();
+    s.reduction = red;
+    s.elementType = f32;
+    for (StringRef r : out)
+      s.output.push_back(s.dim(r));
+    return s;
+  };
+  auto kvHead = [&](EinsumSpec &s) {
+    return group == 1 ? s.dim("h") : s.dim("h").floorDiv(group);
+  };
+  auto causal = [&](EinsumSpec &s) {
+    if (op.getCausal())
+      s.addConstraint(s.dim("p") - s.dim("m")); // m <= p
+  };
+  auto build = [&](EinsumSpec &s,
+                   function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
+    return ein::buildEinsum(rewriter, loc, cascadeOp, s, fn);
+  };
+
+  // PQ[b,h,p,e] = phi(Q);  PK[b,h,m,e] = phi(K[b,h/G,m,e])
+  EinsumSpec pqS = spec("PQ", {"b", "h", "p", "e"}, ReductionKind::None);
+  pqS.addInput(body->getArgument(0),
+               {pqS.dim("b"), pqS.dim("h"), pqS.dim("p"), pqS.dim("e")});
+  Value pq = build(pqS, [&](OpBuilder &b, Location l, ValueRange a) {
+    return featureMap(b, l, phi, toF32(b, l, a[0]));
+  });
+  EinsumSpec pkS = spec("PK", {"b", "h", "m", "e"}, ReductionKind::None);
+  pkS.addInput(body->getArgument(1),
+               {pkS.dim("b"), kvHead(pkS), pkS.dim("m"), pkS.dim("e")});
+  Value pk = build(pkS, [&](OpBuilder &b, Location l, ValueRange a) {
+    return featureMap(b, l, phi, toF32(b, l, a[0]));
+  });
+  // QK[b,h,m,p] += PQ[b,h,p,e] * PK[b,h,m,e]
+  EinsumSpec qkS = spec("QK", {"b", "h", "m", "p"}, ReductionKind::Add);
+  qkS.addInput(pq, {qkS.dim("b"), qkS.dim("h"), qkS.dim("p"), qkS.dim("e")});
+  qkS.addInput(pk, {qkS.dim("b"), qkS.dim("h"), qkS.dim("m"), qkS.dim("e")});
+  causal(qkS);
+  Value w = build(qkS, [](OpBuilder &b, Location l, ValueRange a) {
+    return arith::MulFOp::create(b, l, a[0], a[1]);
+  });
+  // W[b,h,m,p] = QK * DECAY[h]^(p - m)
+  if (op.getDecay()) {
+    EinsumSpec wS = spec("W", {"b", "h", "m", "p"}, ReductionKind::None);
+    wS.addInput(w, {wS.dim("b"), wS.dim("h"), wS.dim("m"), wS.dim("p")});
+    wS.addInput(body->getArgument(3), {wS.dim("h")});
+    causal(wS);
+    w = build(wS, [](OpBuilder &b, Location l, ValueRange a) {
+      Value p = ein::IndexOp::create(b, l, b.getIndexType(), b.getStringAttr("p"));
+      Value m = ein::IndexOp::create(b, l, b.getIndexType(), b.getStringAttr("m"));
+      Value dist = indexToF32(b, l, arith::SubIOp::create(b, l, p, m));
+      Value f = math::PowFOp::create(b, l, toF32(b, l, a[1]), dist);
+      return arith::MulFOp::create(b, l, a[0], f);
+    });
+  }
+  // AV[b,h,p,f] += W[b,h,m,p] * V[b,h/G,m,f]
+  EinsumSpec avS = spec("AV", {"b", "h", "p", "f"}, ReductionKind::Add);
+  avS.addInput(w, {avS.dim("b"), avS.dim("h"), avS.dim("m"), avS.dim("p")});
+  avS.addInput(body->getArgument(2),
+               {avS.dim("b"), kvHead(avS), avS.dim("m"), avS.dim("f")});
+  causal(avS);
+  Value result = build(avS, [](OpBuilder &b, Location l, ValueRange a) {
+    return arith::MulFOp::create(b, l, a[0], toF32(b, l, a[1]));
+  });
+  if (op.getNormalize()) {
+    // SD[b,h,p] += W;  O = AV / SD (0 / 0 := 0)
+    EinsumSpec sdS = spec("SD", {"b", "h", "p"}, ReductionKind::Add);
+    sdS.addInput(w, {sdS.dim("b"), sdS.dim("h"), sdS.dim("m"), sdS.dim("p")});
+    causal(sdS);
+    Value sd = build(sdS, [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    EinsumSpec oS = spec("O", {"b", "h", "p", "f"}, ReductionKind::None);
+    oS.addInput(result, {oS.dim("b"), oS.dim("h"), oS.dim("p"), oS.dim("f")});
+    oS.addInput(sd, {oS.dim("b"), oS.dim("h"), oS.dim("p")});
+    result = build(oS, [](OpBuilder &b, Location l, ValueRange a) {
+      Value zero = f32Const(b, l, 0.0);
+      Value isZero =
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[1], zero);
+      Value q = arith::DivFOp::create(b, l, a[0], a[1]);
+      return arith::SelectOp::create(b, l, isZero, zero, q);
+    });
+  }
+  Type resultElt = outType.getElementType();
+  if (!resultElt.isF32()) {
+    EinsumSpec oS = spec("OUT", {"b", "h", "p", "f"}, ReductionKind::None);
+    oS.elementType = resultElt;
+    oS.addInput(result, {oS.dim("b"), oS.dim("h"), oS.dim("p"), oS.dim("f")});
+    result = build(oS, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+      return arith::TruncFOp::create(b, l, resultElt, a[0]);
+    });
+  }
+  if (result.getType() != outType)
+    return op.emitOpError() << "decomposition computed " << result.getType()
+                            << " for a result of type " << outType;
+  ein::YieldOp::create(rewriter, loc, ValueRange{result});
+  rewriter.replaceOp(op, cascadeOp.getResults());
+  return cascadeOp;
+}
+
 namespace {
 struct AttnDecomposePass
     : cascade::attn::impl::AttnDecomposeBase<AttnDecomposePass> {
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
-    SmallVector<AttentionOp> ops;
-    getOperation()->walk([&](AttentionOp op) { ops.push_back(op); });
-    for (AttentionOp op : ops)
-      if (failed(decomposeAttention(rewriter, op)))
+    SmallVector<Operation *> ops;
+    getOperation()->walk([&](Operation *op) {
+      if (isa<AttentionOp, LinearAttentionOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      LogicalResult r =
+          isa<AttentionOp>(op)
+              ? LogicalResult(decomposeAttention(rewriter, cast<AttentionOp>(op)))
+              : LogicalResult(decomposeLinearAttention(
+                    rewriter, cast<LinearAttentionOp>(op)));
+      if (failed(r))
         return signalPassFailure();
+    }
   }
 };
 } // namespace

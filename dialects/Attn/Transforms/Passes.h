@@ -29,6 +29,11 @@ namespace cascade::attn {
 mlir::FailureOr<ein::CascadeOp> decomposeAttention(mlir::RewriterBase &rewriter,
                                                    AttentionOp op);
 
+/// Replaces `op` by its cascade in the quadratic form (one pass over the
+/// keys); `ein-reassociate` derives the linear-time order.
+mlir::FailureOr<ein::CascadeOp>
+decomposeLinearAttention(mlir::RewriterBase &rewriter, LinearAttentionOp op);
+
 } // namespace cascade::attn
 
 #endif // CASCADE_DIALECTS_ATTN_TRANSFORMS_PASSES_H

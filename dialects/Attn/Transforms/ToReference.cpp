@@ -46,8 +46,6 @@ struct AttnToReferencePass
     MLIRContext *ctx = &getContext();
     SmallVector<AttentionOp> ops;
     module.walk([&](AttentionOp op) { ops.push_back(op); });
-    if (ops.empty())
-      return;
     for (AttentionOp op : ops)
       for (Value v : {op.getQ(), op.getK(), op.getV(), op.getResult()})
         if (!cast<RankedTensorType>(v.getType()).getElementType().isF32()) {
@@ -63,7 +61,7 @@ struct AttnToReferencePass
     MemRefType m1 = anyLayout(ctx, 1, f32), m2 = anyLayout(ctx, 2, f32),
                m3 = anyLayout(ctx, 3, f32), m4 = anyLayout(ctx, 4, f32),
                p1 = anyLayout(ctx, 1, f64);
-    if (!module.lookupSymbol<func::FuncOp>(kRefName)) {
+    if (!ops.empty() && !module.lookupSymbol<func::FuncOp>(kRefName)) {
       b.setInsertionPointToStart(module.getBody());
       Type ptr = LLVM::LLVMPointerType::get(ctx);
       auto fnType = b.getFunctionType(
@@ -72,6 +70,73 @@ struct AttnToReferencePass
       auto fn = func::FuncOp::create(b, module.getLoc(), kRefName, fnType);
       fn.setPrivate();
       fn->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+    }
+
+    // Linear attention: its own reference entry.
+    SmallVector<LinearAttentionOp> linear;
+    module.walk([&](LinearAttentionOp op) { linear.push_back(op); });
+    for (LinearAttentionOp op : linear) {
+      for (Value v : {op.getQ(), op.getK(), op.getV(), op.getResult()})
+        if (!cast<RankedTensorType>(v.getType()).getElementType().isF32()) {
+          op.emitOpError() << "the reference implementation supports f32 "
+                              "linear attention only";
+          return signalPassFailure();
+        }
+      constexpr StringLiteral name = "cascade_ref_linear_attention_f32";
+      if (!module.lookupSymbol<func::FuncOp>(name)) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(module.getBody());
+        auto fn = func::FuncOp::create(
+            b, module.getLoc(), name,
+            b.getFunctionType({m4, m4, m4, m4, p1, m1}, {}));
+        fn.setPrivate();
+        fn->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+      }
+      b.setInsertionPoint(op);
+      Location loc = op.getLoc();
+      auto buffer = [&](Value t, MemRefType anyType) -> Value {
+        auto tt = cast<RankedTensorType>(t.getType());
+        int64_t d = ShapedType::kDynamic;
+        SmallVector<int64_t> strides(tt.getRank(), d);
+        auto strided = MemRefType::get(tt.getShape(), tt.getElementType(),
+                                       StridedLayoutAttr::get(ctx, d, strides));
+        Value m = bufferization::ToBufferOp::create(b, loc, strided, t, true);
+        return memref::CastOp::create(b, loc, anyType, m);
+      };
+      double params[4] = {static_cast<double>(op.getEffectiveFeatureMap()),
+                          op.getCausal() ? 1.0 : 0.0,
+                          op.getNormalize() ? 1.0 : 0.0,
+                          op.getDecay() ? 1.0 : 0.0};
+      Value paramBuf =
+          memref::AllocaOp::create(b, loc, MemRefType::get({4}, f64));
+      for (auto [i, v] : llvm::enumerate(params))
+        memref::StoreOp::create(
+            b, loc, arith::ConstantOp::create(b, loc, b.getF64FloatAttr(v)),
+            paramBuf, ValueRange{arith::ConstantIndexOp::create(b, loc, i)});
+      auto outType = cast<RankedTensorType>(op.getResult().getType());
+      SmallVector<Value> dyn;
+      for (int64_t i = 0; i < 4; ++i)
+        if (outType.isDynamicDim(i))
+          dyn.push_back(
+              tensor::DimOp::create(b, loc, i == 3 ? op.getV() : op.getQ(), i));
+      Value out = memref::AllocOp::create(
+          b, loc, MemRefType::get(outType.getShape(), f32), dyn);
+      Value decay = op.getDecay()
+                        ? buffer(op.getDecay(), m1)
+                        : memref::CastOp::create(
+                              b, loc, m1,
+                              memref::AllocaOp::create(
+                                  b, loc, MemRefType::get({1}, f32)));
+      func::CallOp::create(b, loc, name, TypeRange{},
+                           ValueRange{buffer(op.getQ(), m4),
+                                      buffer(op.getK(), m4),
+                                      buffer(op.getV(), m4),
+                                      memref::CastOp::create(b, loc, m4, out),
+                                      memref::CastOp::create(b, loc, p1, paramBuf),
+                                      decay});
+      op.getResult().replaceAllUsesWith(bufferization::ToTensorOp::create(
+          b, loc, outType, out, /*restrict=*/true, /*writable=*/true));
+      op.erase();
     }
 
     unsigned outlined = 0;

@@ -85,4 +85,24 @@ def EinOnline : Pass<"ein-online"> {
   }];
 }
 
+def EinReassociate : Pass<"ein-reassociate"> {
+  let summary = "Choose the contraction order of a chain of sums by cost";
+  let description = [{
+    For a sum `C[o] += W[m,p] * X[m,...]` over `m`, where `W` is itself a
+    contraction `W[m,p] += A[p,e] * B[m,e]` over `e` and `A` does not vary
+    along `m`:
+
+    ```
+    sum_m (sum_e A[p,e] B[m,e]) X[m,f] = sum_e A[p,e] (sum_m B[m,e] X[m,f])
+    ```
+
+    so `Y[e,f] += B[m,e] * X[m,f]` and `C[p,f] += A[p,e] * Y[e,f]`. This is
+    linear attention's `phi(Q) (phi(K)^T V)` order, and its normalizer
+    `phi(Q) sum_m phi(K)`. The rewrite is applied when it lowers the number
+    of multiply-adds (the product of the extents of each einsum's ranks),
+    and reported as a remark; a condition or predicate on `W` or `C`
+    (causal masking) keeps the quadratic order.
+  }];
+}
+
 #endif // CASCADE_EIN_PASSES_TD

@@ -46,6 +46,10 @@ llvm::SmallVector<RankPassCount> countPasses(CascadeOp cascade);
 /// the number of divisions moved.
 int deferDivisions(mlir::RewriterBase &rewriter, CascadeOp cascade);
 
+/// Reassociates chains of sums where that lowers the cost; returns the
+/// number of sums rewritten.
+int reassociateContractions(mlir::RewriterBase &rewriter, CascadeOp cascade);
+
 /// Splits `rank` into `rank1 * tile + rank0`.
 mlir::LogicalResult partitionRank(mlir::RewriterBase &rewriter,
                                   CascadeOp cascade, llvm::StringRef rank,

@@ -154,6 +154,14 @@ CASCADE_RUNTIME_EXPORT void _mlir_ciface_cascade_ref_attention_variant_f32(
        int64_t h, int64_t q, int64_t kv). */
     void *maskMod, void *scoreMod);
 
+/* Reference linear attention (cascade::runtime::referenceLinearAttention).
+ * params: [0] feature map (0 identity, 1 elu+1, 2 relu), [1] causal (0/1),
+ * [2] normalize (0/1), [3] has_decay (0/1); decay is read when flagged. */
+CASCADE_RUNTIME_EXPORT void _mlir_ciface_cascade_ref_linear_attention_f32(
+    CascadeMemRef4DF32 *q, CascadeMemRef4DF32 *k, CascadeMemRef4DF32 *v,
+    CascadeMemRef4DF32 *out, CascadeMemRef1DF64 *params,
+    CascadeMemRef1DF32 *decay);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

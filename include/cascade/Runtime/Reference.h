@@ -213,6 +213,26 @@ void referenceAttentionVariant(View4D q, View4D k, View4D v, MutView4D out,
                                float *lse, const AttentionShape &s,
                                const AttentionVariant &variant);
 
+/// Feature maps of linear attention.
+enum class FeatureMap : int32_t { Identity = 0, Elu1 = 1, Relu = 2 };
+
+/// Linear attention (kernelized attention), in its quadratic form:
+/// w(n, m) = phi(q[b,h,n,:]) . phi(k[b,h/G,m,:]) (times decay[h]^(n - m)
+/// when a decay is given), over the keys m <= n when causal (top-left) and
+/// all keys otherwise; out[b,h,n,:] = sum_m w(n, m) v[b,h/G,m,:], divided by
+/// sum_m w(n, m) when \p normalize (0 / 0 gives 0). phi is the identity,
+/// elu(x) + 1, or max(x, 0). Accumulates in double.
+struct LinearAttentionOptions {
+  FeatureMap featureMap = FeatureMap::Elu1;
+  bool causal = false;
+  bool normalize = true;
+  /// [Hq] per-head decay factors, or data == nullptr.
+  View1D decay{};
+};
+void referenceLinearAttention(View4D q, View4D k, View4D v, MutView4D out,
+                              const AttentionShape &s,
+                              const LinearAttentionOptions &opt);
+
 } // namespace runtime
 } // namespace cascade
 
