@@ -109,3 +109,73 @@ func.func @sinks_gate_lse(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, 
   %o, %l = attn.attention %q, %k, %v sinks(%s : tensor<4xf32>) gate(%g : tensor<2x4x37x8xf32>) {return_lse} : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32> -> tensor<2x4x37x8xf32>, tensor<2x4x37xf32>
   return %o, %l : tensor<2x4x37x8xf32>, tensor<2x4x37xf32>
 }
+
+// -----
+
+// Linear attention, quadratic form: phi on queries and keys, the weights,
+// the optional decay^(p - m), the numerator and the normalizer.
+// CHECK-LABEL: func.func @linear_decay
+// CHECK:         ein.cascade "linear_attention" ranks [b: 2, h: 4, e: 16, f: 8, m: 70, p: 37]
+// CHECK:         %PQ = ein.einsum PQ[b, h, p, e] = (%Q[b, h, p, e]) {
+// CHECK:           math.exp
+// CHECK:         %QK = ein.einsum QK[b, h, m, p] += (%PQ[b, h, p, e], %PK[b, h, m, e]) where (m <= p) {
+// CHECK:         %W = ein.einsum W[b, h, m, p] = (%QK[b, h, m, p], %DECAY[h]) where (m <= p) {
+// CHECK:           ein.index p
+// CHECK:           ein.index m
+// CHECK:           math.powf
+// CHECK:         %AV = ein.einsum AV[b, h, p, f] += (%W[b, h, m, p], %V[b, h floordiv 2, m, f]) where (m <= p) {
+// CHECK:         %SD = ein.einsum SD[b, h, p] += (%W[b, h, m, p]) where (m <= p) {
+// CHECK:         %O = ein.einsum O[b, h, p, f] = (%AV[b, h, p, f], %SD[b, h, p]) {
+func.func @linear_decay(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, %v: tensor<2x2x70x8xf32>, %d: tensor<4xf32>) -> tensor<2x4x37x8xf32> {
+  %o = attn.linear_attention %q, %k, %v decay(%d : tensor<4xf32>) {causal, normalize} : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+// Data-dependent masks become a predicate the map yields; it reads the mask
+// operands, appended to every einsum over (m, p).
+// CHECK-LABEL: func.func @document_ids
+// CHECK:         %QK = ein.einsum QK[b, h, m, p] += (%Q[b, h, p, e], %K[b, h floordiv 2, m, e], %KVLEN[b], %QDOC[b, p], %KDOC[b, m]) where (m <= p) {
+// CHECK:         ^bb0(%q: f32, %k: f32, %kvlen: i32, %qdoc: i64, %kdoc: i64):
+// CHECK-DAG:       %[[LEN:.+]] = arith.index_cast %kvlen : i32 to index
+// CHECK-DAG:       %[[M:.+]] = ein.index m
+// CHECK:           arith.cmpi slt, %[[M]], %[[LEN]] : index
+// CHECK:           arith.cmpi eq, %qdoc, %kdoc : i64
+// CHECK:           ein.yield %{{.+}}, %{{.+}} : f32, i1
+// CHECK:         %AV = ein.einsum AV[b, h, p, f] += (%A[b, h, m, p], %V[b, h floordiv 2, m, f], %KVLEN[b], %QDOC[b, p], %KDOC[b, m]) where (m <= p) {
+func.func @document_ids(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x37x16xf32>, %v: tensor<2x2x37x8xf32>, %len: tensor<2xi32>, %qd: tensor<2x37xi64>, %kd: tensor<2x37xi64>) -> tensor<2x4x37x8xf32> {
+  %o = attn.attention %q, %k, %v kv_lengths(%len : tensor<2xi32>) q_doc_ids(%qd : tensor<2x37xi64>) k_doc_ids(%kd : tensor<2x37xi64>) {causal = #attn.causal<top_left>} : tensor<2x4x37x16xf32>, tensor<2x2x37x16xf32>, tensor<2x2x37x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+// mask_mod and score_mod regions are inlined over (b, h, p, m).
+// CHECK-LABEL: func.func @mods
+// CHECK:         %S = ein.einsum S[b, h, m, p] = (%QK[b, h, m, p]) {
+// CHECK:           ein.index p
+// CHECK:           ein.index m
+// CHECK:           arith.subi
+// CHECK:         %GM = ein.einsum GM[b, h, p] max= (%S[b, h, m, p]) {
+// CHECK:           arith.remui
+// CHECK:           ein.yield %{{.+}}, %{{.+}} : f32, i1
+func.func @mods(%q: tensor<1x2x9x8xf32>, %k: tensor<1x2x9x8xf32>, %v: tensor<1x2x9x8xf32>) -> tensor<1x2x9x8xf32> {
+  %o = attn.attention %q, %k, %v : tensor<1x2x9x8xf32>, tensor<1x2x9x8xf32>, tensor<1x2x9x8xf32> -> tensor<1x2x9x8xf32>
+  score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %qi: index, %kv: index):
+    %d = arith.subi %qi, %kv : index
+    %i = arith.index_cast %d : index to i64
+    %f = arith.sitofp %i : i64 to f32
+    %r = arith.subf %s, %f : f32
+    attn.yield %r : f32
+  } mask_mod {
+  ^bb0(%b: index, %h: index, %qi: index, %kv: index):
+    %c3 = arith.constant 3 : index
+    %r = arith.remui %kv, %c3 : index
+    %c0 = arith.constant 0 : index
+    %keep = arith.cmpi ne, %r, %c0 : index
+    attn.yield %keep : i1
+  }
+  return %o : tensor<1x2x9x8xf32>
+}
