@@ -961,8 +961,9 @@ static double featureMap(cascade::runtime::FeatureMap map, double x) {
 void cascade::runtime::referenceLinearAttention(
     View4D q, View4D k, View4D v, MutView4D out, const AttentionShape &s,
     const LinearAttentionOptions &opt) {
-  auto at = [](const int64_t *st, int64_t a, int64_t b, int64_t c,
-               int64_t d) { return a * st[0] + b * st[1] + c * st[2] + d * st[3]; };
+  auto at = [](const int64_t *st, int64_t a, int64_t b, int64_t c, int64_t d) {
+    return a * st[0] + b * st[1] + c * st[2] + d * st[3];
+  };
   const int64_t group = s.qHeads / s.kvHeads;
   std::vector<double> acc(static_cast<size_t>(s.valueDim));
   std::vector<double> phiQ(static_cast<size_t>(s.headDim));
@@ -974,7 +975,8 @@ void cascade::runtime::referenceLinearAttention(
         lambda = opt.decay.data[h * opt.decay.stride];
       for (int64_t n = 0; n < s.queryLen; ++n) {
         for (int64_t d = 0; d < s.headDim; ++d)
-          phiQ[d] = featureMap(opt.featureMap, q.data[at(q.strides, b, h, n, d)]);
+          phiQ[d] =
+              featureMap(opt.featureMap, q.data[at(q.strides, b, h, n, d)]);
         std::fill(acc.begin(), acc.end(), 0.0);
         double norm = 0.0;
         for (int64_t m = 0; m < s.keyLen; ++m) {
@@ -982,8 +984,8 @@ void cascade::runtime::referenceLinearAttention(
             continue;
           double w = 0.0;
           for (int64_t d = 0; d < s.headDim; ++d)
-            w += phiQ[d] *
-                 featureMap(opt.featureMap, k.data[at(k.strides, b, kvh, m, d)]);
+            w += phiQ[d] * featureMap(opt.featureMap,
+                                      k.data[at(k.strides, b, kvh, m, d)]);
           if (opt.decay.data)
             w *= std::pow(lambda, static_cast<double>(n - m));
           norm += w;
@@ -1001,10 +1003,12 @@ void cascade::runtime::referenceLinearAttention(
 }
 
 extern "C" CASCADE_RUNTIME_EXPORT void
-_mlir_ciface_cascade_ref_linear_attention_f32(
-    CascadeMemRef4DF32 *q, CascadeMemRef4DF32 *k, CascadeMemRef4DF32 *v,
-    CascadeMemRef4DF32 *out, CascadeMemRef1DF64 *params,
-    CascadeMemRef1DF32 *decay) {
+_mlir_ciface_cascade_ref_linear_attention_f32(CascadeMemRef4DF32 *q,
+                                              CascadeMemRef4DF32 *k,
+                                              CascadeMemRef4DF32 *v,
+                                              CascadeMemRef4DF32 *out,
+                                              CascadeMemRef1DF64 *params,
+                                              CascadeMemRef1DF32 *decay) {
   using namespace cascade::runtime;
   auto fail = [&](const char *why) {
     llvm::errs() << "cascade_ref_linear_attention_f32: " << why
@@ -1054,10 +1058,9 @@ _mlir_ciface_cascade_ref_linear_attention_f32(
     return View4D{m->aligned + m->offset,
                   {m->strides[0], m->strides[1], m->strides[2], m->strides[3]}};
   };
-  referenceLinearAttention(
-      view(q), view(k), view(v),
-      MutView4D{out->aligned + out->offset,
-                {out->strides[0], out->strides[1], out->strides[2],
-                 out->strides[3]}},
-      s, opt);
+  referenceLinearAttention(view(q), view(k), view(v),
+                           MutView4D{out->aligned + out->offset,
+                                     {out->strides[0], out->strides[1],
+                                      out->strides[2], out->strides[3]}},
+                           s, opt);
 }

@@ -148,12 +148,14 @@ LogicalResult AttentionOp::verify() {
 
   // The variant attributes and operands.
   Normalizer norm = getEffectiveNormalizer();
-  int64_t b = getQ().getType().getDimSize(0), n = getQ().getType().getDimSize(2),
+  int64_t b = getQ().getType().getDimSize(0),
+          n = getQ().getType().getDimSize(2),
           m = getK().getType().getDimSize(2),
           dv = getV().getType().getDimSize(3);
   if (getSigmoidBias() && norm != Normalizer::Sigmoid)
     return emitOpError() << "sigmoid_bias needs normalizer sigmoid";
-  if ((getSoftplusScale() || getSoftplusPower()) && norm != Normalizer::Softplus)
+  if ((getSoftplusScale() || getSoftplusPower()) &&
+      norm != Normalizer::Softplus)
     return emitOpError() << "softplus_scale and softplus_power need normalizer "
                             "softplus";
   if (norm == Normalizer::Sigmoid && !getSigmoidBias() &&
@@ -164,8 +166,9 @@ LogicalResult AttentionOp::verify() {
     return emitOpError() << "sinks add to a softmax denominator; normalizer "
                          << stringifyNormalizer(norm) << " has none";
   if (getReturnLse() != (bool)getLse())
-    return emitOpError() << (getReturnLse() ? "return_lse needs a second result"
-                                            : "a second result needs return_lse");
+    return emitOpError() << (getReturnLse()
+                                 ? "return_lse needs a second result"
+                                 : "a second result needs return_lse");
   if (getLse() && norm != Normalizer::Softmax)
     return emitOpError() << "the log-sum-exp is defined for softmax only";
   if (std::optional<ArrayRef<int64_t>> w = getWindow()) {
@@ -228,7 +231,8 @@ LogicalResult AttentionOp::verify() {
   // Data-dependent masks.
   int64_t m0 = m;
   auto checkInts = [&](Value v, StringRef name, ArrayRef<int64_t> expected,
-                       ArrayRef<bool> broadcast, bool boolean) -> LogicalResult {
+                       ArrayRef<bool> broadcast,
+                       bool boolean) -> LogicalResult {
     if (!v)
       return success();
     auto t = cast<RankedTensorType>(v.getType());
@@ -346,7 +350,8 @@ LogicalResult LinearAttentionOp::verify() {
   };
   if (failed(tie(k, 0, "k", q, 0, "q")) || failed(tie(v, 0, "v", q, 0, "q")) ||
       failed(tie(k, 3, "k", q, 3, "q")) || failed(tie(v, 1, "v", k, 1, "k")) ||
-      failed(tie(v, 2, "v", k, 2, "k")) || failed(tie(o, 0, "result", q, 0, "q")) ||
+      failed(tie(v, 2, "v", k, 2, "k")) ||
+      failed(tie(o, 0, "result", q, 0, "q")) ||
       failed(tie(o, 1, "result", q, 1, "q")) ||
       failed(tie(o, 2, "result", q, 2, "q")) ||
       failed(tie(o, 3, "result", v, 3, "v")))

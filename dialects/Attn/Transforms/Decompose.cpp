@@ -190,9 +190,9 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
       s.addInput(arg(kDocIdx), {s.dim("b"), s.dim("m")});
     }
     if (maskIdx >= 0)
-      s.addInput(arg(maskIdx), {broadcast(maskIdx, 0, s.dim("b")),
-                                broadcast(maskIdx, 1, s.dim("h")), s.dim("p"),
-                                s.dim("m")});
+      s.addInput(arg(maskIdx),
+                 {broadcast(maskIdx, 0, s.dim("b")),
+                  broadcast(maskIdx, 1, s.dim("h")), s.dim("p"), s.dim("m")});
     if (blockMaskIdx >= 0) {
       ArrayRef<int64_t> bs = *op.getBlockSize();
       s.addInput(arg(blockMaskIdx),
@@ -205,7 +205,8 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
   // appended (in that order) and the mask_mod region.
   auto dataKeep = [&](OpBuilder &b, Location l, ValueRange a) -> Value {
     auto index = [&](StringRef rank) -> Value {
-      return ein::IndexOp::create(b, l, b.getIndexType(), b.getStringAttr(rank));
+      return ein::IndexOp::create(b, l, b.getIndexType(),
+                                  b.getStringAttr(rank));
     };
     Value keep = arith::ConstantIntOp::create(b, l, 1, 1);
     auto both = [&](Value c) { keep = arith::AndIOp::create(b, l, keep, c); };
@@ -231,11 +232,12 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
     if (!op.getMaskMod().empty()) {
       Block &mod = op.getMaskMod().front();
       IRMapping mapping;
-      mapping.map(mod.getArguments(), ValueRange{index("b"), index("h"),
-                                                 index("p"), index("m")});
+      mapping.map(mod.getArguments(),
+                  ValueRange{index("b"), index("h"), index("p"), index("m")});
       for (Operation &nested : mod.without_terminator())
         b.clone(nested, mapping);
-      both(mapping.lookupOrDefault(cast<YieldOp>(mod.getTerminator()).getValue()));
+      both(mapping.lookupOrDefault(
+          cast<YieldOp>(mod.getTerminator()).getValue()));
     }
     return keep;
   };
@@ -255,25 +257,26 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
     unsigned base = it->second;
     maskBase.erase(it); // specs are locals: their addresses get reused
     Value keep;
-    ein::EinsumOp e = ein::buildEinsum(
-        rewriter, loc, cascadeOp, s,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value v = fn(b, l, args.take_front(base));
-          keep = dataKeep(b, l, args.drop_front(base));
-          return v;
-        });
+    ein::EinsumOp e =
+        ein::buildEinsum(rewriter, loc, cascadeOp, s,
+                         [&](OpBuilder &b, Location l, ValueRange args) {
+                           Value v = fn(b, l, args.take_front(base));
+                           keep = dataKeep(b, l, args.drop_front(base));
+                           return v;
+                         });
     e.getMapBlock().getTerminator()->insertOperands(1, keep);
     return e;
   };
 
   // QK[b,h,m,p] += Q[b,h,p,e] * K[b,h/G,m,e] * scale
   EinsumSpec qkS = makeSpec("QK", {"b", "h", "m", "p"}, ReductionKind::Add);
-  qkS.addInput(arg(0), {qkS.dim("b"), qkS.dim("h"), qkS.dim("p"), qkS.dim("e")});
+  qkS.addInput(arg(0),
+               {qkS.dim("b"), qkS.dim("h"), qkS.dim("p"), qkS.dim("e")});
   qkS.addInput(arg(1), {qkS.dim("b"), kvHead(qkS), qkS.dim("m"), qkS.dim("e")});
   addMask(qkS);
   Value scores = build(qkS, [&](OpBuilder &b, Location l, ValueRange a) {
-    Value qs = arith::MulFOp::create(b, l, toF32(b, l, a[0]),
-                                     f32Const(b, l, scale));
+    Value qs =
+        arith::MulFOp::create(b, l, toF32(b, l, a[0]), f32Const(b, l, scale));
     return arith::MulFOp::create(b, l, qs, toF32(b, l, a[1]));
   });
 
@@ -305,10 +308,10 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
         x = arith::MulFOp::create(b, l, c, t);
       }
       if (slopeIdx >= 0) { // x - slope * |i - m|
-        Value m = ein::IndexOp::create(b, l, b.getIndexType(),
-                                       b.getStringAttr("m"));
-        Value i = ein::IndexOp::create(b, l, b.getIndexType(),
-                                       b.getStringAttr("p"));
+        Value m =
+            ein::IndexOp::create(b, l, b.getIndexType(), b.getStringAttr("m"));
+        Value i =
+            ein::IndexOp::create(b, l, b.getIndexType(), b.getStringAttr("p"));
         if (bottomRight) {
           Value em = ein::ExtentOp::create(b, l, b.getIndexType(),
                                            b.getStringAttr("m"));
@@ -394,7 +397,8 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
     pS.addInput(scores, bmp(pS));
     addMask(pS);
     weights = build(pS, [&](OpBuilder &b, Location l, ValueRange a) {
-      return sigmoid(b, l, arith::AddFOp::create(b, l, a[0], f32Const(b, l, bias)));
+      return sigmoid(b, l,
+                     arith::AddFOp::create(b, l, a[0], f32Const(b, l, bias)));
     });
     break;
   }
@@ -405,18 +409,18 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
     addMask(pS);
     weights = build(pS, [&](OpBuilder &b, Location l, ValueRange a) {
       Value r = arith::MaximumFOp::create(b, l, a[0], f32Const(b, l, 0.0));
-      Value em = ein::ExtentOp::create(b, l, b.getIndexType(),
-                                       b.getStringAttr("m"));
+      Value em =
+          ein::ExtentOp::create(b, l, b.getIndexType(), b.getStringAttr("m"));
       return arith::DivFOp::create(b, l, r, indexToF32(b, l, em));
     });
     break;
   }
   case Normalizer::Softplus: {
     // W = softplus(scale * S) ^ power;  SD += W;  A = W / SD
-    double ls = op.getSoftplusScale() ? op.getSoftplusScale()->convertToDouble()
-                                      : 1.0;
-    double pw = op.getSoftplusPower() ? op.getSoftplusPower()->convertToDouble()
-                                      : 1.0;
+    double ls =
+        op.getSoftplusScale() ? op.getSoftplusScale()->convertToDouble() : 1.0;
+    double pw =
+        op.getSoftplusPower() ? op.getSoftplusPower()->convertToDouble() : 1.0;
     EinsumSpec wS = makeSpec("W", {"b", "h", "m", "p"}, ReductionKind::None);
     wS.addInput(scores, bmp(wS));
     addMask(wS);
@@ -462,7 +466,8 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
     gS.addInput(arg(gateIdx),
                 {gS.dim("b"), gS.dim("h"), gS.dim("p"), gS.dim("f")});
     av = build(gS, [](OpBuilder &b, Location l, ValueRange a) {
-      return arith::MulFOp::create(b, l, a[0], sigmoid(b, l, toF32(b, l, a[1])));
+      return arith::MulFOp::create(b, l, a[0],
+                                   sigmoid(b, l, toF32(b, l, a[1])));
     });
   }
 
@@ -493,7 +498,8 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
       Value sink = toF32(b, l, a[2]);
       Value c = arith::MaximumFOp::create(b, l, g, sink);
       Value keys = arith::MulFOp::create(
-          b, l, d, math::ExpOp::create(b, l, arith::SubFOp::create(b, l, g, c)));
+          b, l, d,
+          math::ExpOp::create(b, l, arith::SubFOp::create(b, l, g, c)));
       Value sinkTerm =
           math::ExpOp::create(b, l, arith::SubFOp::create(b, l, sink, c));
       Value total = arith::AddFOp::create(b, l, keys, sinkTerm);
@@ -621,8 +627,10 @@ cascade::attn::decomposeLinearAttention(RewriterBase &rewriter,
     wS.addInput(body->getArgument(3), {wS.dim("h")});
     causal(wS);
     w = build(wS, [](OpBuilder &b, Location l, ValueRange a) {
-      Value p = ein::IndexOp::create(b, l, b.getIndexType(), b.getStringAttr("p"));
-      Value m = ein::IndexOp::create(b, l, b.getIndexType(), b.getStringAttr("m"));
+      Value p =
+          ein::IndexOp::create(b, l, b.getIndexType(), b.getStringAttr("p"));
+      Value m =
+          ein::IndexOp::create(b, l, b.getIndexType(), b.getStringAttr("m"));
       Value dist = indexToF32(b, l, arith::SubIOp::create(b, l, p, m));
       Value f = math::PowFOp::create(b, l, toF32(b, l, a[1]), dist);
       return arith::MulFOp::create(b, l, a[0], f);
@@ -642,7 +650,8 @@ cascade::attn::decomposeLinearAttention(RewriterBase &rewriter,
     EinsumSpec sdS = spec("SD", {"b", "h", "p"}, ReductionKind::Add);
     sdS.addInput(w, {sdS.dim("b"), sdS.dim("h"), sdS.dim("m"), sdS.dim("p")});
     causal(sdS);
-    Value sd = build(sdS, [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    Value sd =
+        build(sdS, [](OpBuilder &, Location, ValueRange a) { return a[0]; });
     EinsumSpec oS = spec("O", {"b", "h", "p", "f"}, ReductionKind::None);
     oS.addInput(result, {oS.dim("b"), oS.dim("h"), oS.dim("p"), oS.dim("f")});
     oS.addInput(sd, {oS.dim("b"), oS.dim("h"), oS.dim("p")});
@@ -682,11 +691,11 @@ struct AttnDecomposePass
         ops.push_back(op);
     });
     for (Operation *op : ops) {
-      LogicalResult r =
-          isa<AttentionOp>(op)
-              ? LogicalResult(decomposeAttention(rewriter, cast<AttentionOp>(op)))
-              : LogicalResult(decomposeLinearAttention(
-                    rewriter, cast<LinearAttentionOp>(op)));
+      LogicalResult r = isa<AttentionOp>(op)
+                            ? LogicalResult(decomposeAttention(
+                                  rewriter, cast<AttentionOp>(op)))
+                            : LogicalResult(decomposeLinearAttention(
+                                  rewriter, cast<LinearAttentionOp>(op)));
       if (failed(r))
         return signalPassFailure();
     }

@@ -8,8 +8,8 @@
 #include "dialects/Attn/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
 
@@ -33,10 +33,30 @@ static MemRefType anyLayout(MLIRContext *ctx, int64_t rank, Type elt) {
 namespace {
 /// Indices of the reference's parameter vector (see CRunnerABI.h).
 enum Param {
-  kScale = 0, kNormalizer, kSigmoidBias, kSoftplusScale, kSoftplusPower,
-  kCausal, kAlignment, kWindowLeft, kWindowRight, kDilation, kSinkTokens,
-  kSoftcap, kBlockQ, kBlockK, kHasLse, kHasAlibi, kHasSinks, kHasKvLengths,
-  kHasDocIds, kHasBias, kHasDenseMask, kHasBlockMask, kHasGate, kNumParams
+  kScale = 0,
+  kNormalizer,
+  kSigmoidBias,
+  kSoftplusScale,
+  kSoftplusPower,
+  kCausal,
+  kAlignment,
+  kWindowLeft,
+  kWindowRight,
+  kDilation,
+  kSinkTokens,
+  kSoftcap,
+  kBlockQ,
+  kBlockK,
+  kHasLse,
+  kHasAlibi,
+  kHasSinks,
+  kHasKvLengths,
+  kHasDocIds,
+  kHasBias,
+  kHasDenseMask,
+  kHasBlockMask,
+  kHasGate,
+  kNumParams
 };
 
 struct AttnToReferencePass
@@ -49,10 +69,10 @@ struct AttnToReferencePass
     for (AttentionOp op : ops)
       for (Value v : {op.getQ(), op.getK(), op.getV(), op.getResult()})
         if (!cast<RankedTensorType>(v.getType()).getElementType().isF32()) {
-          op.emitOpError() << "the reference implementation supports f32 "
-                              "attention only, found "
-                           << cast<RankedTensorType>(v.getType())
-                                  .getElementType();
+          op.emitOpError()
+              << "the reference implementation supports f32 "
+                 "attention only, found "
+              << cast<RankedTensorType>(v.getType()).getElementType();
           return signalPassFailure();
         }
 
@@ -64,9 +84,9 @@ struct AttnToReferencePass
     if (!ops.empty() && !module.lookupSymbol<func::FuncOp>(kRefName)) {
       b.setInsertionPointToStart(module.getBody());
       Type ptr = LLVM::LLVMPointerType::get(ctx);
-      auto fnType = b.getFunctionType(
-          {m4, m4, m4, m4, m3, p1, m1, m1, m1, m2, m2, m4, m4, m4, m4, ptr, ptr},
-          {});
+      auto fnType = b.getFunctionType({m4, m4, m4, m4, m3, p1, m1, m1, m1, m2,
+                                       m2, m4, m4, m4, m4, ptr, ptr},
+                                      {});
       auto fn = func::FuncOp::create(b, module.getLoc(), kRefName, fnType);
       fn.setPrivate();
       fn->setAttr("llvm.emit_c_interface", b.getUnitAttr());
@@ -121,19 +141,18 @@ struct AttnToReferencePass
               tensor::DimOp::create(b, loc, i == 3 ? op.getV() : op.getQ(), i));
       Value out = memref::AllocOp::create(
           b, loc, MemRefType::get(outType.getShape(), f32), dyn);
-      Value decay = op.getDecay()
-                        ? buffer(op.getDecay(), m1)
-                        : memref::CastOp::create(
-                              b, loc, m1,
-                              memref::AllocaOp::create(
-                                  b, loc, MemRefType::get({1}, f32)));
-      func::CallOp::create(b, loc, name, TypeRange{},
-                           ValueRange{buffer(op.getQ(), m4),
-                                      buffer(op.getK(), m4),
-                                      buffer(op.getV(), m4),
-                                      memref::CastOp::create(b, loc, m4, out),
-                                      memref::CastOp::create(b, loc, p1, paramBuf),
-                                      decay});
+      Value decay =
+          op.getDecay()
+              ? buffer(op.getDecay(), m1)
+              : memref::CastOp::create(b, loc, m1,
+                                       memref::AllocaOp::create(
+                                           b, loc, MemRefType::get({1}, f32)));
+      func::CallOp::create(
+          b, loc, name, TypeRange{},
+          ValueRange{buffer(op.getQ(), m4), buffer(op.getK(), m4),
+                     buffer(op.getV(), m4),
+                     memref::CastOp::create(b, loc, m4, out),
+                     memref::CastOp::create(b, loc, p1, paramBuf), decay});
       op.getResult().replaceAllUsesWith(bufferization::ToTensorOp::create(
           b, loc, outType, out, /*restrict=*/true, /*writable=*/true));
       op.erase();
@@ -180,10 +199,12 @@ struct AttnToReferencePass
       params[kNormalizer] = static_cast<int>(op.getEffectiveNormalizer());
       if (op.getEffectiveNormalizer() == Normalizer::Sigmoid)
         params[kSigmoidBias] = op.getEffectiveSigmoidBias();
-      params[kSoftplusScale] =
-          op.getSoftplusScale() ? op.getSoftplusScale()->convertToDouble() : 1.0;
-      params[kSoftplusPower] =
-          op.getSoftplusPower() ? op.getSoftplusPower()->convertToDouble() : 1.0;
+      params[kSoftplusScale] = op.getSoftplusScale()
+                                   ? op.getSoftplusScale()->convertToDouble()
+                                   : 1.0;
+      params[kSoftplusPower] = op.getSoftplusPower()
+                                   ? op.getSoftplusPower()->convertToDouble()
+                                   : 1.0;
       params[kCausal] = op.getCausal() ? static_cast<int>(*op.getCausal()) : 0;
       params[kAlignment] = static_cast<int>(op.getAlignment());
       params[kWindowLeft] = op.getWindow() ? (*op.getWindow())[0] : -1;
@@ -238,14 +259,20 @@ struct AttnToReferencePass
         lse = fresh(cast<RankedTensorType>(op.getLse().getType()), op.getQ());
 
       SmallVector<Value> args = {
-          asBuffer(op.getQ(), m4), asBuffer(op.getK(), m4),
-          asBuffer(op.getV(), m4), memref::CastOp::create(b, loc, m4, out),
+          asBuffer(op.getQ(), m4),
+          asBuffer(op.getK(), m4),
+          asBuffer(op.getV(), m4),
+          memref::CastOp::create(b, loc, m4, out),
           lse ? Value(memref::CastOp::create(b, loc, m3, lse)) : dummy(m3),
           memref::CastOp::create(b, loc, p1, paramBuf),
-          optional(slopes, m1), optional(op.getSinks(), m1),
-          optional(op.getKvLengths(), m1), optional(op.getQDocIds(), m2),
-          optional(op.getKDocIds(), m2), optional(op.getBias(), m4),
-          optional(op.getMask(), m4), optional(op.getBlockMask(), m4),
+          optional(slopes, m1),
+          optional(op.getSinks(), m1),
+          optional(op.getKvLengths(), m1),
+          optional(op.getQDocIds(), m2),
+          optional(op.getKDocIds(), m2),
+          optional(op.getBias(), m4),
+          optional(op.getMask(), m4),
+          optional(op.getBlockMask(), m4),
           optional(op.getGate(), m4)};
       // mask_mod / score_mod: outlined into functions the reference calls
       // back, int32_t(b, h, q, kv) and float(score, b, h, q, kv).

@@ -1435,8 +1435,8 @@ normalizeCondition(ArrayRef<EinsumSpec::Conjunction> in) {
     sets.push_back(std::move(set));
   }
   auto includes = [](ArrayRef<Constraint> big, ArrayRef<Constraint> small) {
-    return llvm::all_of(small,
-                        [&](Constraint c) { return llvm::is_contained(big, c); });
+    return llvm::all_of(
+        small, [&](Constraint c) { return llvm::is_contained(big, c); });
   };
   SmallVector<EinsumSpec::Conjunction> out;
   for (unsigned i = 0; i < sets.size(); ++i) {
@@ -1581,8 +1581,7 @@ EinsumOp cascade::ein::buildEinsumWithMapOf(OpBuilder &b, Location loc,
       });
   if (yield.getValues().size() > 1) {
     Operation *newYield = op.getMapBlock().getTerminator();
-    newYield->insertOperands(1,
-                             mapping.lookupOrDefault(yield.getValues()[1]));
+    newYield->insertOperands(1, mapping.lookupOrDefault(yield.getValues()[1]));
   }
   return op;
 }

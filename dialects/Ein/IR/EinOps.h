@@ -108,7 +108,6 @@ struct EinsumSpec {
 /// a self-use becomes a null input).
 EinsumSpec specFrom(EinsumOp op);
 
-
 /// Names of a cascade tensor: the einsum's name or the cascade input's name.
 std::string tensorName(mlir::Value v);
 

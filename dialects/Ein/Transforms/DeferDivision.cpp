@@ -53,8 +53,7 @@ static std::optional<DeferCandidate> matchDefer(EinsumOp sum) {
     // A predicate of the division moves onto the new sum; it must not read
     // the divisor, which the sum no longer has at hand per point.
     auto divYield = cast<YieldOp>(div.getMapBlock().getTerminator());
-    if (divYield.getValues().size() > 1 &&
-        mapUses(divYield.getValues()[1], y))
+    if (divYield.getValues().size() > 1 && mapUses(divYield.getValues()[1], y))
       continue;
     // D's dims in C's iteration space: C reads A[i] at position i of D's
     // output, and D's output positions are exactly its dims.

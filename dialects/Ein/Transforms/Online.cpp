@@ -282,8 +282,7 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
         s.inputs[i] = maxPlan.running;
         s.accesses[i] = accessOf(s, ranks, s.dim(iter) + 1);
       }
-    newRescaled[c] =
-        buildEinsumWithMapOf(rewriter, c.getLoc(), cascade, s, c);
+    newRescaled[c] = buildEinsumWithMapOf(rewriter, c.getLoc(), cascade, s, c);
   }
   // 3. Every other reduction: local part and running part.
   for (Plan &plan : plans)
@@ -341,8 +340,7 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
         s.accesses[i] = acc;
       }
       rewriter.setInsertionPoint(u);
-      EinsumOp nu =
-          buildEinsumWithMapOf(rewriter, u.getLoc(), cascade, s, u);
+      EinsumOp nu = buildEinsumWithMapOf(rewriter, u.getLoc(), cascade, s, u);
       rewriter.replaceOp(u, nu.getResult());
     }
   }

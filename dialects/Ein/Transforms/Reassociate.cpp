@@ -40,8 +40,8 @@ namespace {
 /// `C += W * X...` over `m`, with `W += A * B` over `e`.
 struct Chain {
   EinsumOp sum, product;
-  unsigned wOperand;          // W among C's operands
-  unsigned aOperand, bOperand; // A and B among W's operands
+  unsigned wOperand;                        // W among C's operands
+  unsigned aOperand, bOperand;              // A and B among W's operands
   SmallVector<AffineExpr> productDimsInSum; // W's dims in C's iteration space
 };
 } // namespace
@@ -170,9 +170,8 @@ int cascade::ein::reassociateContractions(RewriterBase &rewriter,
     // Y[yOut] += B * X...: C's map with W's element replaced by B's.
     rewriter.setInsertionPoint(sum);
     EinsumSpec ys(rewriter.getContext());
-    ys.name = cascade.uniqueTensorName(
-        tensorName(w.getInputs()[c.bOperand]) +
-        (sum.getInputs().size() > 1 ? "" : "S"));
+    ys.name = cascade.uniqueTensorName(tensorName(w.getInputs()[c.bOperand]) +
+                                       (sum.getInputs().size() > 1 ? "" : "S"));
     for (auto [i, v] : llvm::enumerate(sum.getInputs()))
       if (i != c.wOperand)
         ys.name = cascade.uniqueTensorName(
@@ -188,11 +187,10 @@ int cascade::ein::reassociateContractions(RewriterBase &rewriter,
     AffineMap bMap = w.getInputMap(c.bOperand);
     SmallVector<AffineExpr> wDimsNamed;
     for (unsigned d = 0; d < w.getNumRanks(); ++d)
-      wDimsNamed.push_back(!bMap.isFunctionOfDim(d)
-                               ? getAffineConstantExpr(0, ctx)
-                           : c.productDimsInSum[d]
-                               ? ys.dim(rankOf(c.productDimsInSum[d]))
-                               : ys.dim(w.getRankName(d)));
+      wDimsNamed.push_back(
+          !bMap.isFunctionOfDim(d) ? getAffineConstantExpr(0, ctx)
+          : c.productDimsInSum[d]  ? ys.dim(rankOf(c.productDimsInSum[d]))
+                                   : ys.dim(w.getRankName(d)));
     SmallVector<AffineExpr> sumDimsNamed;
     for (unsigned d = 0; d < sum.getNumRanks(); ++d) {
       bool used = false;
@@ -226,11 +224,10 @@ int cascade::ein::reassociateContractions(RewriterBase &rewriter,
     AffineMap aMap = w.getInputMap(c.aOperand);
     SmallVector<AffineExpr> wDimsInC;
     for (unsigned d = 0; d < w.getNumRanks(); ++d)
-      wDimsInC.push_back(!aMap.isFunctionOfDim(d)
-                             ? getAffineConstantExpr(0, ctx)
-                         : c.productDimsInSum[d]
-                             ? cs.dim(rankOf(c.productDimsInSum[d]))
-                             : cs.dim(w.getRankName(d)));
+      wDimsInC.push_back(
+          !aMap.isFunctionOfDim(d) ? getAffineConstantExpr(0, ctx)
+          : c.productDimsInSum[d]  ? cs.dim(rankOf(c.productDimsInSum[d]))
+                                   : cs.dim(w.getRankName(d)));
     SmallVector<AffineExpr> aAcc, yAcc;
     for (AffineExpr r : w.getInputMap(c.aOperand).getResults())
       aAcc.push_back(r.replaceDims(wDimsInC));
@@ -238,15 +235,15 @@ int cascade::ein::reassociateContractions(RewriterBase &rewriter,
       yAcc.push_back(cs.dim(r));
     cs.addInput(w.getInputs()[c.aOperand], aAcc);
     cs.addInput(y, yAcc);
-    EinsumOp newSum = buildEinsum(
-        rewriter, sum.getLoc(), cascade, cs,
-        [](OpBuilder &b, Location l, ValueRange a) {
-          return arith::MulFOp::create(b, l, a[0], a[1]);
-        });
+    EinsumOp newSum =
+        buildEinsum(rewriter, sum.getLoc(), cascade, cs,
+                    [](OpBuilder &b, Location l, ValueRange a) {
+                      return arith::MulFOp::create(b, l, a[0], a[1]);
+                    });
     newSum.emitRemark() << "ein-reassociate: '" << sum.getName() << "' as "
-                     << y.getName() << " then " << sum.getName() << " ("
-                     << costAfter + cCost << " multiply-adds instead of "
-                     << costBefore + sumCost << ")";
+                        << y.getName() << " then " << sum.getName() << " ("
+                        << costAfter + cCost << " multiply-adds instead of "
+                        << costBefore + sumCost << ")";
     rewriter.replaceOp(sum, newSum.getResult());
     ++count;
   }

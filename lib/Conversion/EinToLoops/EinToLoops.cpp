@@ -86,7 +86,7 @@ private:
   SmallVector<Value> inputs;        // input buffers
   DenseMap<Value, Buffer> buffers;  // intermediate results
   DenseMap<Value, Buffer> nextBuffers, finalBuffers; // recurrences
-  SmallVector<Value> results; // the result buffers
+  SmallVector<Value> results;                        // the result buffers
   llvm::StringMap<Value> shapeBuffers;
   Operation *nestStart = nullptr; // the op the loop nest starts with
   DenseMap<Value, unsigned> yielded;
@@ -279,8 +279,8 @@ Value CascadeLowering::shapeBuffer(StringRef rank) {
   SmallVector<Value> dyn;
   if (ShapedType::isDynamic(ext))
     dyn.push_back(extent[rank]);
-  buf = memref::AllocOp::create(
-      rw, loc, MemRefType::get({ext}, rw.getI8Type()), dyn);
+  buf = memref::AllocOp::create(rw, loc, MemRefType::get({ext}, rw.getI8Type()),
+                                dyn);
   return buf;
 }
 
@@ -494,8 +494,8 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
     Value buf = shapeBuffer(rank);
     Value view = subview(buf, {rw.getIndexAttr(0)}, {current[rank]}, {true});
     rangeOperands.push_back(
-        {view, AffineMap::get(inner.size(), 0,
-                              getAffineDimExpr(linalgDim, ctx), ctx)});
+        {view, AffineMap::get(inner.size(), 0, getAffineDimExpr(linalgDim, ctx),
+                              ctx)});
   }
   for (auto &[view, map] : rangeOperands) {
     ins.push_back(view);
@@ -574,7 +574,8 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
           for (AffineExpr a : e.getInputMap(i).getResults())
             indices.push_back(
                 affine::expandAffineExpr(b, l, a, dimValues, symValues));
-          Value mem = inputs[cast<BlockArgument>(e.getInputs()[i]).getArgNumber()];
+          Value mem =
+              inputs[cast<BlockArgument>(e.getInputs()[i]).getArgNumber()];
           mapping.map(arg, memref::LoadOp::create(b, l, mem, indices));
         }
         // The position of the point along a rank: a loop of the nest, or a
@@ -623,11 +624,11 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
               Value x = affine::expandAffineExpr(b, l, set.getConstraint(i),
                                                  dimValues, symValues);
               Value zero = arith::ConstantIndexOp::create(b, l, 0);
-              Value c = arith::CmpIOp::create(
-                  b, l,
-                  set.isEq(i) ? arith::CmpIPredicate::eq
-                              : arith::CmpIPredicate::sge,
-                  x, zero);
+              Value c =
+                  arith::CmpIOp::create(b, l,
+                                        set.isEq(i) ? arith::CmpIPredicate::eq
+                                                    : arith::CmpIPredicate::sge,
+                                        x, zero);
               all = arith::AndIOp::create(b, l, all, c);
             }
             any = any ? arith::OrIOp::create(b, l, any, all) : all;
