@@ -95,7 +95,8 @@ SmallVector<RankPassCount> cascade::ein::countPasses(CascadeOp cascade) {
       if (part.isOuterPart() && part.getParent().getValue() == name)
         outer = part.getName().getValue().str();
     }
-    PassCounter pc{outer, {}, {}};
+    PassCounter pc;
+    pc.outer = outer;
     bool relevant = false;
     for (EinsumOp e : einsums)
       relevant |=
