@@ -340,6 +340,11 @@ LogicalResult LinearAttentionOp::verify() {
                            << " element type must be f32, f16 or bf16, found "
                            << t.getElementType();
   }
+  for (auto [name, t] : llvm::zip(names, types))
+    if (t.getElementType() != q.getElementType())
+      return emitOpError() << name << " element type " << t.getElementType()
+                           << " differs from q element type "
+                           << q.getElementType();
   auto tie = [&](RankedTensorType a, int i, StringRef an, RankedTensorType b,
                  int j, StringRef bn) -> LogicalResult {
     int64_t x = a.getDimSize(i), y = b.getDimSize(j);

@@ -1,0 +1,24 @@
+// Causal linear attention with a constant decay per query head, relu feature
+// map, not normalized, MQA, N > M.
+//
+// Shapes: B = 2, Hq = 4, Hkv = 1 (MQA), N = 70, M = 37, D = 16, Dv = 8; neither
+// N nor M is a multiple of the key tile; each function runs at the default tile
+// (64) and at --tile-m=16 and is compared with the fp64 reference (--check).
+// Without normalization the outputs can reach the hundreds, so the absolute
+// tolerance is 1e-3 and the relative error is held below 1e-5.
+//
+// RUN: cascade-run %s --check --tolerance=1e-3 | FileCheck %s
+// RUN: cascade-run %s --check --tolerance=1e-3 --tile-m=16 | FileCheck %s
+
+// CHECK: check result0: max abs error {{.*}}, max rel error {{([0-9]\.[0-9]+e-(0[6-9]|[1-9][0-9])|0\.0+e\+00)}} -> ok{{$}}
+// CHECK-NOT: check
+
+func.func @linear(%q: tensor<2x4x70x16xf32>, %k: tensor<2x1x37x16xf32>,
+                  %v: tensor<2x1x37x8xf32>) -> tensor<2x4x70x8xf32> {
+  %d = arith.constant dense<[0.8, 0.85, 0.95, 1.0]> : tensor<4xf32>
+  %o = attn.linear_attention %q, %k, %v decay(%d : tensor<4xf32>)
+      {feature_map = #attn.feature_map<relu>, causal}
+      : tensor<2x4x70x16xf32>, tensor<2x1x37x16xf32>, tensor<2x1x37x8xf32>
+      -> tensor<2x4x70x8xf32>
+  return %o : tensor<2x4x70x8xf32>
+}

@@ -1,0 +1,22 @@
+// Causal linear attention with a RetNet-style decay per query head, a constant
+// operand: w(n, m) = phi(q_n) . phi(k_m) * decay[h]^(n - m), normalized.
+//
+// Shapes: B = 2, Hq = 4, Hkv = 2 (GQA), N = 37, M = 70, D = 16, Dv = 8; neither
+// N nor M is a multiple of the key tile; each function runs at the default tile
+// (64) and at --tile-m=16 and is compared with the fp64 reference (--check).
+//
+// RUN: cascade-run %s --check | FileCheck %s
+// RUN: cascade-run %s --check --tile-m=16 | FileCheck %s
+
+// CHECK: check result0: max abs error {{([0-9]\.[0-9]+e-(0[6-9]|[1-9][0-9])|0\.0+e\+00)}}, max rel error {{.*}} -> ok{{$}}
+// CHECK-NOT: check
+
+func.func @linear(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>,
+                  %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
+  %d = arith.constant dense<[0.5, 0.9, 0.99, 1.0]> : tensor<4xf32>
+  %o = attn.linear_attention %q, %k, %v decay(%d : tensor<4xf32>)
+      {causal, normalize}
+      : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32>
+      -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}

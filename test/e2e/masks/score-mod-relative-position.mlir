@@ -1,0 +1,38 @@
+// A score_mod region adding a relative-position bias -0.1 * (i - kv), with
+// i = n + 33 the query's bottom-right aligned position, under bottom-right
+// causality (softmax).
+//
+// Shapes: B = 2, Hq = 4, Hkv = 2 (GQA), N = 37, M = 70, D = 16, Dv = 8; neither
+// N nor M is a multiple of the key tile; each function runs at the default tile
+// (64) and at --tile-m=16 and is compared with the fp64 reference (--check).
+//
+// RUN: rm -rf %t
+// RUN: cascade-run %s --check \
+// RUN:     --output-dir %t/attention | FileCheck %s
+// RUN: cascade-run %s --check \
+// RUN:     --tile-m=16 --output-dir %t/attention-tile16 | FileCheck %s
+
+// CHECK: wrote {{.*}}result0.npy
+// CHECK-NEXT: check result0: max abs error {{([0-9]\.[0-9]+e-(0[6-9]|[1-9][0-9])|0\.0+e\+00)}}, max rel error {{.*}} -> ok{{$}}
+// CHECK-NOT: check
+
+func.func @attention(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>,
+                     %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
+  %o = attn.attention %q, %k, %v
+      {causal = #attn.causal<bottom_right>}
+      : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32>
+      -> tensor<2x4x37x8xf32>
+  score_mod {
+  ^bb0(%s: f32, %b: index, %h: index, %qi: index, %kv: index):
+    %off = arith.constant 33 : index
+    %i = arith.addi %qi, %off : index
+    %d = arith.subi %i, %kv : index
+    %di = arith.index_cast %d : index to i64
+    %df = arith.sitofp %di : i64 to f32
+    %c = arith.constant 0.1 : f32
+    %t = arith.mulf %df, %c : f32
+    %r = arith.subf %s, %t : f32
+    attn.yield %r : f32
+  }
+  return %o : tensor<2x4x37x8xf32>
+}
