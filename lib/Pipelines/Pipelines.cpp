@@ -125,11 +125,12 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
     return;
   pm.addPass(ein::createEinDeferDivision());
   pm.addPass(ein::createEinReassociate());
-  ein::EinPartitionOptions partition;
-  partition.rank = "m";
-  partition.tile = options.tileM;
-  pm.addPass(ein::createEinPartition(partition));
-  pm.addPass(ein::createEinOnline());
+  // One pass over the keys where ein-online can derive it; the multi-pass
+  // schedule otherwise.
+  ein::EinOnePassOptions onePass;
+  onePass.rank = "m";
+  onePass.tile = options.tileM;
+  pm.addPass(ein::createEinOnePass(onePass));
   if (stopAfter == Stage::Ein1Pass)
     return;
   pm.addPass(createConvertEinToLoops());
@@ -148,7 +149,8 @@ void cascade::registerCascadePipelines() {
   PassPipelineRegistration<CPUPipelineOptions>(
       "cascade-cpu",
       "Compile attention to the LLVM dialect for the CPU: attn-decompose, "
-      "ein-defer-division, ein-reassociate, ein-partition, ein-online, "
+      "ein-defer-division, ein-reassociate, ein-one-pass (ein-partition and "
+      "ein-online, or the multi-pass schedule), "
       "convert-ein-to-loops, "
       "bufferization and LLVM lowering",
       [](OpPassManager &pm, const CPUPipelineOptions &options) {

@@ -768,6 +768,71 @@ static LogicalResult verifyAcyclic(CascadeOp op) {
   return success();
 }
 
+namespace {
+/// A closed integer interval; `known` is false when an extent is dynamic.
+struct Interval {
+  int64_t lo = 0, hi = 0;
+  bool known = true;
+};
+} // namespace
+
+/// The values `e` takes over the box of `op`'s ranks, each in
+/// [0, extent - 1]; symbols are the extents themselves. Partition parts are
+/// left unknown: their combination m1 * T + m0 is bounded by the parent, not
+/// by the box.
+static Interval rangeOf(AffineExpr e, EinsumOp op, CascadeOp cascade) {
+  if (auto c = dyn_cast<AffineConstantExpr>(e))
+    return {c.getValue(), c.getValue(), true};
+  if (auto d = dyn_cast<AffineDimExpr>(e)) {
+    RankAttr r = cascade.lookupRank(op.getRankName(d.getPosition()));
+    int64_t ext = cascade.staticExtent(op.getRankName(d.getPosition()));
+    if (!r || r.isPartition() || ShapedType::isDynamic(ext) || ext <= 0)
+      return {0, 0, false};
+    return {0, ext - 1, true};
+  }
+  if (auto sym = dyn_cast<AffineSymbolExpr>(e)) {
+    StringRef name = cast<StringAttr>(op.getSymbols()[sym.getPosition()]).getValue();
+    int64_t ext = cascade.staticExtent(name);
+    if (ShapedType::isDynamic(ext))
+      return {0, 0, false};
+    return {ext, ext, true};
+  }
+  auto bin = cast<AffineBinaryOpExpr>(e);
+  Interval l = rangeOf(bin.getLHS(), op, cascade);
+  Interval r = rangeOf(bin.getRHS(), op, cascade);
+  if (!l.known || !r.known)
+    return {0, 0, false};
+  switch (e.getKind()) {
+  case AffineExprKind::Add:
+    return {l.lo + r.lo, l.hi + r.hi, true};
+  case AffineExprKind::Mul: {
+    int64_t a = l.lo * r.lo, b = l.lo * r.hi, c = l.hi * r.lo, d = l.hi * r.hi;
+    return {std::min({a, b, c, d}), std::max({a, b, c, d}), true};
+  }
+  case AffineExprKind::FloorDiv:
+  case AffineExprKind::CeilDiv: {
+    if (r.lo != r.hi || r.lo <= 0)
+      return {0, 0, false};
+    int64_t k = r.lo;
+    auto div = [&](int64_t x) {
+      int64_t q = x / k;
+      if (e.getKind() == AffineExprKind::FloorDiv)
+        return (x % k != 0 && x < 0) ? q - 1 : q;
+      return (x % k != 0 && x > 0) ? q + 1 : q;
+    };
+    return {div(l.lo), div(l.hi), true};
+  }
+  case AffineExprKind::Mod:
+    if (r.lo != r.hi || r.lo <= 0)
+      return {0, 0, false};
+    if (l.lo >= 0 && l.hi < r.lo)
+      return l;
+    return {0, r.lo - 1, true};
+  default:
+    return {0, 0, false};
+  }
+}
+
 LogicalResult CascadeOp::verifyRegions() {
   // The rank table.
   llvm::StringSet<> seen;
@@ -864,6 +929,23 @@ LogicalResult CascadeOp::verifyRegions() {
                << type.getDimSize(i);
     }
   }
+  // Accesses stay inside the tensors they read, where extents are static.
+  for (auto e : block.getOps<EinsumOp>())
+    for (auto [i, v] : llvm::enumerate(e.getInputs())) {
+      auto t = cast<RankedTensorType>(v.getType());
+      AffineMap m = e.getInputMap(i);
+      for (unsigned pos = 0; pos < m.getNumResults(); ++pos) {
+        Interval range = rangeOf(m.getResult(pos), e, *this);
+        int64_t size = t.getDimSize(pos);
+        if (!range.known || ShapedType::isDynamic(size))
+          continue;
+        if (range.lo < 0 || range.hi >= size)
+          return e.emitOpError()
+                 << "reads '" << tensorName(v) << "' at " << printAccess(e, m)
+                 << ": index " << pos << " takes values in [" << range.lo
+                 << ", " << range.hi << "], outside the extent " << size;
+      }
+    }
   return verifyAcyclic(*this);
 }
 
@@ -1282,6 +1364,20 @@ LogicalResult EinsumOp::verify() {
                          << "' needs init(...) for its value at "
                          << getRankName(getOutputDim(rec)) << " = 0";
 
+  if (getFill() && getReduction() != ReductionKind::None)
+    return emitOpError() << "fill applies to einsums without a reduction; "
+                            "masked points of a reduction add its identity";
+  // The map computes one point from its arguments only.
+  WalkResult captured = getMap().walk([&](Operation *op) {
+    for (Value v : op->getOperands())
+      if (!getMap().isAncestor(v.getParentRegion()))
+        return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  if (captured.wasInterrupted())
+    return emitOpError() << "the map region of '" << getName()
+                         << "' may only use its arguments and values it "
+                            "defines";
   Block &block = getMapBlock();
   if (block.getNumArguments() != getInputs().size())
     return emitOpError() << "map region has " << block.getNumArguments()

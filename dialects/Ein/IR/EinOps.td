@@ -40,8 +40,8 @@ def Ein_CascadeOp : Ein_Op<"cascade", [
     ```
 
     Ranks print as `name: extent`, `name: dim(operand, dim)` when bound to an
-    input's dimension, and `m1: m / 64`, `m0: m % 64` for the two parts of a
-    partitioned rank.
+    input's dimension, and `m1: m floordiv 64`, `m0: m mod 64` for the two
+    parts of a partitioned rank.
   }];
 
   let arguments = (ins Variadic<AnyRankedTensor>:$inputs, StrAttr:$name,

@@ -107,8 +107,11 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
         continue; // the cascade result: the final running value
       if (!iterates(c))
         continue; // read after the pass: it reads the final running value
+      // The masked points of the rescaled term must contribute 0: a
+      // constant would be rescaled with the rest.
       if (e.getReduction() == ReductionKind::Max &&
           c.getReduction() == ReductionKind::None &&
+          c.getEffectiveFill() == 0.0 &&
           isExpOfDifference(c, use.getOperandNumber())) {
         plan.isRescaler = true;
         rescaled[c] = e;
@@ -140,6 +143,18 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
                << iter << "' linear in it; '"
                << (s ? s.getName() : StringRef("the cascade result"))
                << "' is not";
+      // Exactly one factor of the sum may be rescaled: a product of two
+      // rescaled terms would need the factor squared.
+      unsigned rescaledOperands = 0;
+      for (Value v : s.getInputs())
+        if (auto d = v.getDefiningOp<EinsumOp>(); d && rescaled.count(d))
+          ++rescaledOperands;
+      if (rescaledOperands != 1)
+        return s.emitRemark()
+               << "ein-online: '" << s.getName() << "' reads "
+               << rescaledOperands
+               << " rescaled terms; a running sum can carry one rescaling "
+                  "factor";
       Plan &plan = plans[it->second];
       if (plan.rescaledBy && plan.rescaledBy != maxOp)
         return s.emitRemark()
@@ -171,7 +186,6 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
   auto runningName = [&](EinsumOp e) {
     return "R" + stripPrefix(e.getName(), "GS");
   };
-  Type f32 = rewriter.getF32Type();
   // Accesses `T[ranks]` with the iterative rank at `iterExpr`.
   auto accessOf = [&](EinsumSpec &s, ArrayRef<std::string> ranks,
                       AffineExpr iterExpr) {
@@ -204,7 +218,7 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
     ranks.erase(llvm::unique(ranks), ranks.end());
     EinsumSpec s(ctx);
     s.name = cascade.uniqueTensorName(runningName(e));
-    s.elementType = f32;
+    s.elementType = cast<RankedTensorType>(e.getType()).getElementType();
     s.init = reductionIdentity(e.getReduction());
     AffineExpr m1 = s.dim(iter);
     for (const std::string &r : ranks)
@@ -238,7 +252,8 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
     SmallVector<std::string> ranks = sortedWithIter(e);
     EinsumSpec s(ctx);
     s.name = cascade.uniqueTensorName("P" + tensorName(plan.running));
-    s.elementType = f32;
+    Type elt = cast<RankedTensorType>(e.getType()).getElementType();
+    s.elementType = elt;
     AffineExpr m1 = s.dim(iter);
     for (const std::string &r : ranks)
       s.output.push_back(s.dim(r));
@@ -248,14 +263,15 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
     // -inf nothing has been accumulated, and the factor is taken as 0.
     plan.factor = buildEinsum(
         rewriter, e.getLoc(), cascade, s,
-        [](OpBuilder &b, Location l, ValueRange a) {
+        [elt](OpBuilder &b, Location l, ValueRange a) {
           Value ninf = arith::ConstantOp::create(
-              b, l, b.getF32FloatAttr(-std::numeric_limits<float>::infinity()));
+              b, l,
+              b.getFloatAttr(elt, -std::numeric_limits<double>::infinity()));
           Value empty = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
                                               a[1], ninf);
           Value d = arith::SubFOp::create(b, l, a[0], a[1]);
           Value f = math::ExpOp::create(b, l, d);
-          Value zero = arith::ConstantOp::create(b, l, b.getF32FloatAttr(0.0f));
+          Value zero = arith::ConstantOp::create(b, l, b.getFloatAttr(elt, 0.0));
           return arith::SelectOp::create(b, l, empty, zero, f);
         });
   };

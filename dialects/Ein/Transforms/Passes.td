@@ -85,6 +85,23 @@ def EinOnline : Pass<"ein-online"> {
   }];
 }
 
+def EinOnePass : Pass<"ein-one-pass"> {
+  let summary = "Partition a rank and make its reductions online, or keep the multi-pass schedule";
+  let description = [{
+    What the CPU pipeline runs: on a copy of each cascade, `ein-partition`
+    of `rank` with `tile`, then `ein-online`. When both succeed the copy
+    replaces the cascade (one pass over `rank`); when either refuses (their
+    remarks say why), the cascade stays as it was, a multi-pass schedule
+    that `convert-ein-to-loops` lowers as written, and a remark says so.
+  }];
+  let options = [
+    Option<"rank", "rank", "std::string", /*default=*/"\"m\"",
+           "the rank to traverse once">,
+    Option<"tile", "tile", "int64_t", /*default=*/"64",
+           "tile size of the rank">
+  ];
+}
+
 def EinReassociate : Pass<"ein-reassociate"> {
   let summary = "Choose the contraction order of a chain of sums by cost";
   let description = [{

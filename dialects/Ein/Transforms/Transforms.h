@@ -59,6 +59,13 @@ mlir::LogicalResult partitionRank(mlir::RewriterBase &rewriter,
 /// running state. Succeeds without change when there is nothing to do.
 mlir::LogicalResult makeOnline(mlir::RewriterBase &rewriter, CascadeOp cascade);
 
+/// Partitions `rank` and makes its reductions online on a copy of `cascade`;
+/// replaces the cascade by the copy when both succeed, and otherwise keeps
+/// it (a multi-pass schedule) with a remark and returns failure.
+mlir::LogicalResult deriveOnePass(mlir::RewriterBase &rewriter,
+                                  CascadeOp cascade, llvm::StringRef rank,
+                                  int64_t tile);
+
 } // namespace cascade::ein
 
 #endif // CASCADE_DIALECTS_EIN_TRANSFORMS_TRANSFORMS_H

@@ -186,6 +186,13 @@ LogicalResult CascadeLowering::schedule() {
       pre.push_back(e);
     }
   }
+  for (EinsumOp e : loop) {
+    int64_t d = e.rankIndex(iter);
+    if (!e.isRecurrence() && e.isReducedDim(d))
+      return e.emitOpError()
+             << "'" << e.getName() << "' reduces over the iterative rank '"
+             << iter << "'; make it a recurrence (ein-online) first";
+  }
   for (EinsumOp e : loop)
     if (yielded.count(e.getResult()))
       return e.emitOpError()
@@ -321,7 +328,7 @@ LogicalResult CascadeLowering::intermediateView(EinsumOp e, Value tensor,
         if (cast<StringAttr>(s).getValue() == iter)
           sym = i;
       if (at && a == at)
-        buf = recurrent ? &buffers[tensor] : &buffers[tensor];
+        buf = &buffers[tensor];
       else if (at && a == at + 1 && recurrent)
         buf = &nextBuffers[tensor];
       else if (sym >= 0 && a == getAffineSymbolExpr(sym, ctx) && recurrent)

@@ -895,3 +895,48 @@ func.func @extent_of_unknown_rank(%s: tensor<4x8xf32>) -> tensor<4x8xf32> {
   }
   return %r : tensor<4x8xf32>
 }
+
+// -----
+
+func.func @map_captures(%s: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  %r = ein.cascade "x" ranks [m: 4, p: 3] ins(%S = %s : tensor<4x3xf32>) -> tensor<4x3xf32> {
+    // expected-error @+1 {{the map region of 'A' may only use its arguments and values it defines}}
+    %A = ein.einsum A[m, p] = (%S[m, p]) {
+    ^bb0(%x: f32):
+      %c0 = arith.constant 0 : index
+      %y = tensor.extract %S[%c0, %c0] : tensor<4x3xf32>
+      %z = arith.addf %x, %y : f32
+      ein.yield %z : f32
+    } : (tensor<4x3xf32>) -> tensor<4x3xf32>
+    ein.yield %A : tensor<4x3xf32>
+  }
+  return %r : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @fill_on_reduction(%s: tensor<4x3xf32>) -> tensor<3xf32> {
+  %r = ein.cascade "x" ranks [m: 4, p: 3] ins(%S = %s : tensor<4x3xf32>) -> tensor<3xf32> {
+    // expected-error @+1 {{fill applies to einsums without a reduction; masked points of a reduction add its identity}}
+    %T = ein.einsum T[p] += (%S[m, p]) where (m <= p) fill(1.0) {
+    ^bb0(%x: f32):
+      ein.yield %x : f32
+    } : (tensor<4x3xf32>) -> tensor<3xf32>
+    ein.yield %T : tensor<3xf32>
+  }
+  return %r : tensor<3xf32>
+}
+
+// -----
+
+func.func @out_of_bounds(%s: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  %r = ein.cascade "x" ranks [m: 4, p: 3] ins(%S = %s : tensor<4x3xf32>) -> tensor<4x3xf32> {
+    // expected-error @+1 {{reads 'S' at [m + 7, p]: index 0 takes values in [7, 10], outside the extent 4}}
+    %A = ein.einsum A[m, p] = (%S[m + 7, p]) {
+    ^bb0(%x: f32):
+      ein.yield %x : f32
+    } : (tensor<4x3xf32>) -> tensor<4x3xf32>
+    ein.yield %A : tensor<4x3xf32>
+  }
+  return %r : tensor<4x3xf32>
+}
