@@ -280,6 +280,8 @@ int main(int argc, char **argv) {
   cascade::registerCascadeDialects(registry);
   cascade::registerCascadeDependentDialects(registry);
   MLIRContext context(registry);
+  // Diagnostics point at the source (file:line:col); no IR dumps.
+  context.printOpOnDiagnostic(false);
   context.loadAllAvailableDialects();
 
   std::string err;

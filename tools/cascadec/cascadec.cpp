@@ -291,6 +291,8 @@ int main(int argc, char **argv) {
   cascade::registerCascadeDependentDialects(registry);
   cascade::registerCascadePasses();
   mlir::MLIRContext context(registry);
+  // Diagnostics point at the source (file:line:col); no IR dumps.
+  context.printOpOnDiagnostic(false);
 
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(*input), llvm::SMLoc());
