@@ -197,13 +197,17 @@ LogicalResult AttentionOp::verify() {
   if (getAlibi() && getAlibiSlopes())
     return emitOpError() << "give either alibi (standard slopes) or "
                             "alibi_slopes, not both";
-  auto checkExtra = [&](Value v, StringRef name, ArrayRef<int64_t> expected,
-                        ArrayRef<bool> broadcast) -> LogicalResult {
+  // An optional tensor operand: element type, rank, and each dimension
+  // equal to the expected one (or 1 where it broadcasts).
+  auto checkTensor = [&](Value v, StringRef name, ArrayRef<int64_t> expected,
+                         ArrayRef<bool> broadcast,
+                         function_ref<bool(Type)> eltOk,
+                         StringRef eltWhat) -> LogicalResult {
     if (!v)
       return success();
     auto t = cast<RankedTensorType>(v.getType());
-    if (!isa<FloatType>(t.getElementType()))
-      return emitOpError() << name << " must have a float element type, found "
+    if (!eltOk(t.getElementType()))
+      return emitOpError() << name << " must have " << eltWhat << ", found "
                            << t.getElementType();
     if (t.getRank() != (int64_t)expected.size())
       return emitOpError() << name << " must have rank " << expected.size()
@@ -218,6 +222,12 @@ LogicalResult AttentionOp::verify() {
     }
     return success();
   };
+  auto isFloat = [](Type t) { return isa<FloatType>(t); };
+  auto checkExtra = [&](Value v, StringRef name, ArrayRef<int64_t> expected,
+                        ArrayRef<bool> broadcast) {
+    return checkTensor(v, name, expected, broadcast, isFloat,
+                       "a float element type");
+  };
   if (failed(checkExtra(getSinks(), "sinks", {hq}, {false})) ||
       failed(checkExtra(getAlibiSlopes(), "alibi_slopes", {hq}, {false})) ||
       failed(checkExtra(getBias(), "bias", {b, hq, n, m},
@@ -231,30 +241,13 @@ LogicalResult AttentionOp::verify() {
   // Data-dependent masks.
   int64_t m0 = m;
   auto checkInts = [&](Value v, StringRef name, ArrayRef<int64_t> expected,
-                       ArrayRef<bool> broadcast,
-                       bool boolean) -> LogicalResult {
-    if (!v)
-      return success();
-    auto t = cast<RankedTensorType>(v.getType());
-    Type elt = t.getElementType();
-    bool ok = boolean ? elt.isInteger(1)
-                      : (isa<IntegerType>(elt) && !elt.isInteger(1));
-    if (!ok)
-      return emitOpError() << name << " must have "
-                           << (boolean ? "i1" : "integer")
-                           << " elements, found " << elt;
-    if (t.getRank() != (int64_t)expected.size())
-      return emitOpError() << name << " must have rank " << expected.size()
-                           << ", found " << t;
-    for (auto [i, e] : llvm::enumerate(expected)) {
-      int64_t d = t.getDimSize(i);
-      if (ShapedType::isDynamic(d) || ShapedType::isDynamic(e) || d == e ||
-          (broadcast[i] && d == 1))
-        continue;
-      return emitOpError() << name << " dimension " << i << " must be " << e
-                           << (broadcast[i] ? " or 1" : "") << ", found " << d;
-    }
-    return success();
+                       ArrayRef<bool> broadcast, bool boolean) {
+    auto isInt = [](Type t) { return isa<IntegerType>(t) && !t.isInteger(1); };
+    auto isBool = [](Type t) { return t.isInteger(1); };
+    return boolean ? checkTensor(v, name, expected, broadcast, isBool,
+                                 "i1 elements")
+                   : checkTensor(v, name, expected, broadcast, isInt,
+                                 "integer elements");
   };
   if ((bool)getQDocIds() != (bool)getKDocIds())
     return emitOpError() << "document ids need both q_doc_ids and k_doc_ids";

@@ -46,12 +46,46 @@ static Value sigmoid(OpBuilder &b, Location loc, Value x) {
   return arith::DivFOp::create(b, loc, f32Const(b, loc, 1.0), d);
 }
 
+/// An empty cascade over `inputs` (q, k, v first) with the ranks of an
+/// attention block, in the order the formulas list them: b, h, e, f, m, p.
+/// A dynamic extent is bound to the operand dimension it comes from.
+static ein::CascadeOp createAttentionCascade(RewriterBase &rewriter,
+                                             Location loc, StringRef name,
+                                             ArrayRef<Value> inputs,
+                                             ArrayRef<StringRef> inputNames,
+                                             TypeRange resultTypes) {
+  MLIRContext *ctx = rewriter.getContext();
+  StringAttr none = StringAttr::get(ctx, "");
+  auto rank = [&](StringRef rankName, int64_t operand,
+                  int64_t dim) -> Attribute {
+    auto t = cast<RankedTensorType>(inputs[operand].getType());
+    int64_t ext = t.getDimSize(dim);
+    bool dyn = ShapedType::isDynamic(ext);
+    return ein::RankAttr::get(ctx, StringAttr::get(ctx, rankName), ext,
+                              dyn ? operand : -1, dyn ? dim : -1, none, 0, 0);
+  };
+  SmallVector<Attribute> ranks = {rank("b", 0, 0), rank("h", 0, 1),
+                                  rank("e", 0, 3), rank("f", 2, 3),
+                                  rank("m", 1, 2), rank("p", 0, 2)};
+  OperationState state(loc, ein::CascadeOp::getOperationName());
+  state.addOperands(inputs);
+  state.addAttribute("name", StringAttr::get(ctx, name));
+  state.addAttribute("ranks", ArrayAttr::get(ctx, ranks));
+  state.addAttribute("input_names", rewriter.getStrArrayAttr(inputNames));
+  state.addTypes(resultTypes);
+  Region *region = state.addRegion();
+  Block *body = new Block();
+  region->push_back(body);
+  for (Value v : inputs)
+    body->addArgument(v.getType(), loc);
+  return cast<ein::CascadeOp>(rewriter.create(state));
+}
+
 FailureOr<ein::CascadeOp>
 cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
   MLIRContext *ctx = op.getContext();
   Location loc = op.getLoc();
-  auto qType = op.getQ().getType(), kType = op.getK().getType(),
-       vType = op.getV().getType();
+  auto qType = op.getQ().getType(), kType = op.getK().getType();
   auto outType = cast<RankedTensorType>(op.getResult().getType());
   int64_t hq = qType.getDimSize(1), hkv = kType.getDimSize(1);
   int64_t group = hq / hkv;
@@ -59,22 +93,6 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
   Normalizer norm = op.getEffectiveNormalizer();
   bool bottomRight = op.getAlignment() == CausalKind::BottomRight;
   Type f32 = rewriter.getF32Type();
-
-  // The rank table, in the order the formulas list ranks; a dynamic extent
-  // is bound to the operand dimension it comes from.
-  StringAttr none = StringAttr::get(ctx, "");
-  auto rank = [&](StringRef name, RankedTensorType t, int64_t operand,
-                  int64_t dim) -> Attribute {
-    int64_t ext = t.getDimSize(dim);
-    if (ShapedType::isDynamic(ext))
-      return ein::RankAttr::get(ctx, StringAttr::get(ctx, name), ext, operand,
-                                dim, none, 0, 0);
-    return ein::RankAttr::get(ctx, StringAttr::get(ctx, name), ext, -1, -1,
-                              none, 0, 0);
-  };
-  SmallVector<Attribute> ranks = {
-      rank("b", qType, 0, 0), rank("h", qType, 0, 1), rank("e", qType, 0, 3),
-      rank("f", vType, 2, 3), rank("m", kType, 1, 2), rank("p", qType, 0, 2)};
 
   // Cascade inputs: Q, K, V, then the optional tensors that are present.
   rewriter.setInsertionPoint(op);
@@ -106,18 +124,9 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
   bool dataMask = kvLenIdx >= 0 || qDocIdx >= 0 || maskIdx >= 0 ||
                   blockMaskIdx >= 0 || !op.getMaskMod().empty();
 
-  OperationState state(loc, ein::CascadeOp::getOperationName());
-  state.addOperands(inputs);
-  state.addAttribute("name", StringAttr::get(ctx, "attention"));
-  state.addAttribute("ranks", ArrayAttr::get(ctx, ranks));
-  state.addAttribute("input_names", rewriter.getStrArrayAttr(inputNames));
-  state.addTypes(op->getResultTypes());
-  Region *region = state.addRegion();
-  Block *body = new Block();
-  region->push_back(body);
-  for (Value v : inputs)
-    body->addArgument(v.getType(), loc);
-  auto cascadeOp = cast<ein::CascadeOp>(rewriter.create(state));
+  auto cascadeOp = createAttentionCascade(rewriter, loc, "attention", inputs,
+                                          inputNames, op->getResultTypes());
+  Block *body = &cascadeOp.getBodyBlock();
   auto arg = [&](int idx) { return body->getArgument(idx); };
 
   OpBuilder::InsertionGuard guard(rewriter);
@@ -538,24 +547,12 @@ cascade::attn::decomposeLinearAttention(RewriterBase &rewriter,
                                         LinearAttentionOp op) {
   MLIRContext *ctx = op.getContext();
   Location loc = op.getLoc();
-  auto qType = op.getQ().getType(), kType = op.getK().getType(),
-       vType = op.getV().getType();
+  auto qType = op.getQ().getType(), kType = op.getK().getType();
   auto outType = cast<RankedTensorType>(op.getResult().getType());
   int64_t group = qType.getDimSize(1) / kType.getDimSize(1);
   FeatureMap phi = op.getEffectiveFeatureMap();
   Type f32 = rewriter.getF32Type();
 
-  StringAttr none = StringAttr::get(ctx, "");
-  auto rank = [&](StringRef name, RankedTensorType t, int64_t operand,
-                  int64_t dim) -> Attribute {
-    int64_t ext = t.getDimSize(dim);
-    bool dyn = ShapedType::isDynamic(ext);
-    return ein::RankAttr::get(ctx, StringAttr::get(ctx, name), ext,
-                              dyn ? operand : -1, dyn ? dim : -1, none, 0, 0);
-  };
-  SmallVector<Attribute> ranks = {
-      rank("b", qType, 0, 0), rank("h", qType, 0, 1), rank("e", qType, 0, 3),
-      rank("f", vType, 2, 3), rank("m", kType, 1, 2), rank("p", qType, 0, 2)};
   SmallVector<Value> inputs = {op.getQ(), op.getK(), op.getV()};
   SmallVector<StringRef> names = {"Q", "K", "V"};
   if (op.getDecay()) {
@@ -563,18 +560,9 @@ cascade::attn::decomposeLinearAttention(RewriterBase &rewriter,
     names.push_back("DECAY");
   }
   rewriter.setInsertionPoint(op);
-  OperationState state(loc, ein::CascadeOp::getOperationName());
-  state.addOperands(inputs);
-  state.addAttribute("name", StringAttr::get(ctx, "linear_attention"));
-  state.addAttribute("ranks", ArrayAttr::get(ctx, ranks));
-  state.addAttribute("input_names", rewriter.getStrArrayAttr(names));
-  state.addTypes(outType);
-  Region *region = state.addRegion();
-  Block *body = new Block();
-  region->push_back(body);
-  for (Value v : inputs)
-    body->addArgument(v.getType(), loc);
-  auto cascadeOp = cast<ein::CascadeOp>(rewriter.create(state));
+  auto cascadeOp = createAttentionCascade(rewriter, loc, "linear_attention",
+                                          inputs, names, TypeRange{outType});
+  Block *body = &cascadeOp.getBodyBlock();
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPointToStart(body);
 

@@ -791,7 +791,8 @@ static Interval rangeOf(AffineExpr e, EinsumOp op, CascadeOp cascade) {
     return {0, ext - 1, true};
   }
   if (auto sym = dyn_cast<AffineSymbolExpr>(e)) {
-    StringRef name = cast<StringAttr>(op.getSymbols()[sym.getPosition()]).getValue();
+    StringRef name =
+        cast<StringAttr>(op.getSymbols()[sym.getPosition()]).getValue();
     int64_t ext = cascade.staticExtent(name);
     if (ShapedType::isDynamic(ext))
       return {0, 0, false};

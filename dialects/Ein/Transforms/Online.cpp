@@ -271,7 +271,8 @@ LogicalResult cascade::ein::makeOnline(RewriterBase &rewriter,
                                               a[1], ninf);
           Value d = arith::SubFOp::create(b, l, a[0], a[1]);
           Value f = math::ExpOp::create(b, l, d);
-          Value zero = arith::ConstantOp::create(b, l, b.getFloatAttr(elt, 0.0));
+          Value zero =
+              arith::ConstantOp::create(b, l, b.getFloatAttr(elt, 0.0));
           return arith::SelectOp::create(b, l, empty, zero, f);
         });
   };

@@ -556,7 +556,8 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
       [&](OpBuilder &b, Location l, ValueRange args) {
         Block &block = e.getMapBlock();
         IRMapping mapping;
-        // Values of the points' ranks, for gathered inputs.
+        // Values of the point's ranks and of the extents, for gathered
+        // inputs and the condition; built once, on first use.
         SmallVector<Value> dimValues, symValues;
         auto pointRanks = [&]() {
           if (!dimValues.empty() || e.getNumRanks() == 0)
@@ -613,18 +614,9 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
         Value combined = buildReductionCombine(b, l, kind, acc, v);
         Value any;
         if (!cond.empty()) {
-          // The condition on the ranks at this point.
-          SmallVector<Value> dimValues, symValues;
-          for (unsigned d = 0; d < e.getNumRanks(); ++d) {
-            auto it = llvm::find(inner, d);
-            dimValues.push_back(
-                it != inner.end()
-                    ? Value(linalg::IndexOp::create(b, l, it - inner.begin()))
-                    : rankValue[e.getRankName(d)]);
-          }
-          for (Attribute s : e.getSymbols())
-            symValues.push_back(extent[cast<StringAttr>(s).getValue()]);
-          // A union of conjunctions.
+          // The condition on the ranks at this point: a union of
+          // conjunctions.
+          pointRanks();
           for (IntegerSet set : cond) {
             Value all = arith::ConstantIntOp::create(b, l, 1, 1);
             for (unsigned i = 0; i < set.getNumConstraints(); ++i) {
