@@ -46,6 +46,18 @@ static Value sigmoid(OpBuilder &b, Location loc, Value x) {
   return arith::DivFOp::create(b, loc, f32Const(b, loc, 1.0), d);
 }
 
+/// The spec of an f32 einsum `name[out...]` with reduction `red`.
+static EinsumSpec makeSpec(MLIRContext *ctx, StringRef name,
+                           ArrayRef<StringRef> out, ReductionKind red) {
+  EinsumSpec s(ctx);
+  s.name = name.str();
+  s.reduction = red;
+  s.elementType = Float32Type::get(ctx);
+  for (StringRef r : out)
+    s.output.push_back(s.dim(r));
+  return s;
+}
+
 /// An empty cascade over `inputs` (q, k, v first) with the ranks of an
 /// attention block, in the order the formulas list them: b, h, e, f, m, p.
 /// A dynamic extent is bound to the operand dimension it comes from.
@@ -136,13 +148,7 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
   DenseMap<const EinsumSpec *, unsigned> maskBase;
   auto makeSpec = [&](StringRef name, ArrayRef<StringRef> out,
                       ReductionKind red) {
-    EinsumSpec s(ctx);
-    s.name = name.str();
-    s.reduction = red;
-    s.elementType = f32;
-    for (StringRef r : out)
-      s.output.push_back(s.dim(r));
-    return s;
+    return ::makeSpec(ctx, name, out, red);
   };
   // The query's aligned position i = p (+ |m| - |p| bottom-right).
   auto alignedQuery = [&](EinsumSpec &s) {
@@ -551,7 +557,6 @@ cascade::attn::decomposeLinearAttention(RewriterBase &rewriter,
   auto outType = cast<RankedTensorType>(op.getResult().getType());
   int64_t group = qType.getDimSize(1) / kType.getDimSize(1);
   FeatureMap phi = op.getEffectiveFeatureMap();
-  Type f32 = rewriter.getF32Type();
 
   SmallVector<Value> inputs = {op.getQ(), op.getK(), op.getV()};
   SmallVector<StringRef> names = {"Q", "K", "V"};
@@ -567,13 +572,7 @@ cascade::attn::decomposeLinearAttention(RewriterBase &rewriter,
   rewriter.setInsertionPointToStart(body);
 
   auto spec = [&](StringRef name, ArrayRef<StringRef> out, ReductionKind red) {
-    EinsumSpec s(ctx);
-    s.name = name.str();
-    s.reduction = red;
-    s.elementType = f32;
-    for (StringRef r : out)
-      s.output.push_back(s.dim(r));
-    return s;
+    return makeSpec(ctx, name, out, red);
   };
   auto kvHead = [&](EinsumSpec &s) {
     return group == 1 ? s.dim("h") : s.dim("h").floorDiv(group);

@@ -59,6 +59,10 @@ private:
   /// Whether an input access is a view: each index a part fixed by the
   /// loops plus at most one distinct rank of the tile, with stride 1.
   bool separableAccess(EinsumOp e, unsigned idx);
+  /// `a` as (part fixed by the loops, part moving with the tile's ranks),
+  /// or nothing when it is not such a sum.
+  std::optional<std::pair<AffineExpr, AffineExpr>> splitAccess(EinsumOp e,
+                                                               AffineExpr a);
   LogicalResult operandView(EinsumOp e, unsigned idx, Value &view,
                             AffineMap &map);
   LogicalResult intermediateView(EinsumOp e, Value tensor, AffineMap access,
@@ -364,7 +368,8 @@ LogicalResult CascadeLowering::intermediateView(EinsumOp e, Value tensor,
   return success();
 }
 
-bool CascadeLowering::separableAccess(EinsumOp e, unsigned idx) {
+std::optional<std::pair<AffineExpr, AffineExpr>>
+CascadeLowering::splitAccess(EinsumOp e, AffineExpr a) {
   MLIRContext *ctx = rw.getContext();
   SmallVector<unsigned> inner = innerDims(e);
   SmallVector<AffineExpr> zeroInner, zeroOuter;
@@ -377,14 +382,22 @@ bool CascadeLowering::separableAccess(EinsumOp e, unsigned idx) {
   }
   unsigned nd = e.getNumRanks(), ns = e.getSymbols().size();
   SmallVector<AffineExpr> zeroSyms(ns, getAffineConstantExpr(0, ctx));
+  AffineExpr fixed = simplifyAffineExpr(a.replaceDims(zeroInner), nd, ns);
+  AffineExpr moving =
+      simplifyAffineExpr(a.replaceDimsAndSymbols(zeroOuter, zeroSyms), nd, ns);
+  if (simplifyAffineExpr(fixed + moving, nd, ns) !=
+      simplifyAffineExpr(a, nd, ns))
+    return std::nullopt;
+  return std::make_pair(fixed, moving);
+}
+
+bool CascadeLowering::separableAccess(EinsumOp e, unsigned idx) {
   SmallVector<unsigned> moving;
   for (AffineExpr a : e.getInputMap(idx).getResults()) {
-    AffineExpr fixed = simplifyAffineExpr(a.replaceDims(zeroInner), nd, ns);
-    AffineExpr move = simplifyAffineExpr(
-        a.replaceDimsAndSymbols(zeroOuter, zeroSyms), nd, ns);
-    if (simplifyAffineExpr(fixed + move, nd, ns) !=
-        simplifyAffineExpr(a, nd, ns))
+    auto parts = splitAccess(e, a);
+    if (!parts)
       return false;
+    AffineExpr move = parts->second;
     if (auto c = dyn_cast<AffineConstantExpr>(move); c && c.getValue() == 0)
       continue;
     auto d = dyn_cast<AffineDimExpr>(move);
@@ -409,16 +422,6 @@ LogicalResult CascadeLowering::operandView(EinsumOp e, unsigned idx,
   auto arg = cast<BlockArgument>(tensor);
   Value mem = inputs[arg.getArgNumber()];
   SmallVector<unsigned> inner = innerDims(e);
-  SmallVector<AffineExpr> zeroInner, zeroOuter;
-  for (unsigned d = 0; d < e.getNumRanks(); ++d) {
-    bool isInner = llvm::is_contained(inner, d);
-    zeroInner.push_back(isInner ? getAffineConstantExpr(0, ctx)
-                                : getAffineDimExpr(d, ctx));
-    zeroOuter.push_back(isInner ? getAffineDimExpr(d, ctx)
-                                : getAffineConstantExpr(0, ctx));
-  }
-  SmallVector<AffineExpr> zeroSyms(e.getSymbols().size(),
-                                   getAffineConstantExpr(0, ctx));
   SmallVector<Value> dimValues, symValues;
   for (unsigned d = 0; d < e.getNumRanks(); ++d)
     dimValues.push_back(llvm::is_contained(inner, d)
@@ -431,16 +434,12 @@ LogicalResult CascadeLowering::operandView(EinsumOp e, unsigned idx,
   SmallVector<bool> keep;
   SmallVector<AffineExpr> exprs;
   for (AffineExpr a : access.getResults()) {
-    AffineExpr fixed = simplifyAffineExpr(a.replaceDims(zeroInner),
-                                          e.getNumRanks(), zeroSyms.size());
-    AffineExpr moving =
-        simplifyAffineExpr(a.replaceDimsAndSymbols(zeroOuter, zeroSyms),
-                           e.getNumRanks(), zeroSyms.size());
-    if (simplifyAffineExpr(fixed + moving, e.getNumRanks(), zeroSyms.size()) !=
-        simplifyAffineExpr(a, e.getNumRanks(), zeroSyms.size()))
+    auto parts = splitAccess(e, a);
+    if (!parts)
       return e.emitOpError() << "access " << printAccess(e, access)
                              << " is not a sum of a part fixed by the loops "
                                 "and one rank of the tile";
+    auto [fixed, moving] = *parts;
     offsets.push_back(
         affine::expandAffineExpr(rw, loc, fixed, dimValues, symValues));
     if (auto c = dyn_cast<AffineConstantExpr>(moving); c && c.getValue() == 0) {
