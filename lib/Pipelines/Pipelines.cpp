@@ -22,7 +22,9 @@
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -73,6 +75,29 @@ struct EmitCInterfacePass
         fn->setAttr("llvm.emit_c_interface", UnitAttr::get(&getContext()));
   }
 };
+/// Rewrites memref.copy as linalg.copy, which becomes loops: a copy between
+/// strided views (a result sliced out of a tiled buffer) would otherwise
+/// call a runtime library that compiled kernels do not link.
+struct CopiesToLinalgPass
+    : public PassWrapper<CopiesToLinalgPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CopiesToLinalgPass)
+  StringRef getArgument() const override { return "cascade-copies-to-linalg"; }
+  StringRef getDescription() const override {
+    return "Rewrite memref.copy as linalg.copy";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<linalg::LinalgDialect>();
+  }
+  void runOnOperation() override {
+    SmallVector<memref::CopyOp> copies;
+    getOperation().walk([&](memref::CopyOp c) { copies.push_back(c); });
+    for (memref::CopyOp c : copies) {
+      OpBuilder b(c);
+      linalg::CopyOp::create(b, c.getLoc(), c.getSource(), c.getTarget());
+      c.erase();
+    }
+  }
+};
 } // namespace
 
 /// Bufferization and lowering to the LLVM dialect, shared by the CPU and
@@ -95,6 +120,7 @@ static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops) {
     pm.addPass(createCSEPass());
     return;
   }
+  pm.addPass(std::make_unique<CopiesToLinalgPass>());
   // Sequential execution of the parallel ranks.
   pm.addPass(createParallelForToNestedForsPass());
   pm.addPass(createCanonicalizerPass());
@@ -124,7 +150,10 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   if (stopAfter == Stage::Ein)
     return;
   pm.addPass(ein::createEinDeferDivision());
-  pm.addPass(ein::createEinReassociate());
+  // Causal chains (linear attention) in query chunks of the key tile.
+  ein::EinReassociateOptions reassociate;
+  reassociate.chunk = options.tileM;
+  pm.addPass(ein::createEinReassociate(reassociate));
   // One pass over the keys where ein-online can derive it; the multi-pass
   // schedule otherwise.
   ein::EinOnePassOptions onePass;

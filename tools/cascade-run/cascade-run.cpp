@@ -61,6 +61,11 @@ static cl::opt<std::string>
     outputDir("output-dir", cl::desc("write each result as DIR/<result>.npy"),
               cl::cat(category));
 static cl::opt<bool>
+    remarks("remarks",
+            cl::desc("print the compiler's remarks (which rewrites applied, "
+                     "which were refused and why)"),
+            cl::cat(category));
+static cl::opt<bool>
     check("check",
           cl::desc("compare with the reference implementation (fp64 "
                    "accumulation) and print the max abs and rel error"),
@@ -291,6 +296,11 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sm;
   sm.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler handler(sm, &context);
+  // Remarks only on request; the last registered handler sees them first.
+  if (!remarks)
+    context.getDiagEngine().registerHandler([](Diagnostic &d) {
+      return success(d.getSeverity() == DiagnosticSeverity::Remark);
+    });
   AsmParserState state;
   ParserConfig config(&context);
   // Parse recording where each value is defined, to learn argument names.

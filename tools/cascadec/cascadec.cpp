@@ -72,6 +72,12 @@ static cl::opt<int64_t>
                    "(the m0 extent of ein-1pass)"),
           cl::init(64), cl::value_desc("N"), cl::cat(cascadecCategory));
 
+static cl::opt<bool>
+    remarks("remarks",
+            cl::desc("Print the compiler's remarks (which rewrites applied, "
+                     "which were refused and why)"),
+            cl::cat(cascadecCategory));
+
 static const char *const overview =
     R"(Cascade ahead-of-time compiler for the host CPU
 
@@ -297,6 +303,12 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(*input), llvm::SMLoc());
   mlir::SourceMgrDiagnosticHandler diagnosticHandler(sourceMgr, &context);
+  // Remarks only on request; the last registered handler sees them first.
+  if (!remarks)
+    context.getDiagEngine().registerHandler([](mlir::Diagnostic &d) {
+      return mlir::success(d.getSeverity() ==
+                           mlir::DiagnosticSeverity::Remark);
+    });
 
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);

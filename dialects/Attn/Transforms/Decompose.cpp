@@ -363,6 +363,35 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
     });
   }
 
+  // Softplus with a power p: w^p / sum w^p is the softmax of the logits
+  // p * log(w), which the softmax cascade keeps in range (w^p alone leaves
+  // f32 for p = 16 and w near 300) and makes one-pass.
+  double softplusPower = op.getSoftplusPower()
+                             ? op.getSoftplusPower()->convertToDouble()
+                             : 1.0;
+  if (norm == Normalizer::Softplus && softplusPower != 1.0) {
+    double ls =
+        op.getSoftplusScale() ? op.getSoftplusScale()->convertToDouble() : 1.0;
+    EinsumSpec zS = makeSpec("LW", {"b", "h", "m", "p"}, ReductionKind::None);
+    zS.addInput(scores, bmp(zS));
+    addMask(zS);
+    scores = build(zS, [&](OpBuilder &b, Location l, ValueRange a) {
+      // log(softplus(y)): log(y) where exp(y) would overflow, y where
+      // softplus(y) = exp(y) to f32 precision.
+      Value y = arith::MulFOp::create(b, l, a[0], f32Const(b, l, ls));
+      Value sp = math::Log1pOp::create(b, l, math::ExpOp::create(b, l, y));
+      Value big = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, y,
+                                        f32Const(b, l, 20.0));
+      Value small = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, y,
+                                          f32Const(b, l, -15.0));
+      Value logSp = math::LogOp::create(
+          b, l, arith::SelectOp::create(b, l, big, y, sp));
+      Value lw = arith::SelectOp::create(b, l, small, y, logSp);
+      return arith::MulFOp::create(b, l, lw, f32Const(b, l, softplusPower));
+    });
+    norm = Normalizer::Softmax;
+  }
+
   // The weights A[b,h,m,p] and what the final contraction divides by.
   Value weights, gm, sd, den;
   switch (norm) {
@@ -431,11 +460,10 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
     break;
   }
   case Normalizer::Softplus: {
-    // W = softplus(scale * S) ^ power;  SD += W;  A = W / SD
+    // W = softplus(scale * S);  SD += W;  A = W / SD  (a power other than
+    // 1 took the softmax path above)
     double ls =
         op.getSoftplusScale() ? op.getSoftplusScale()->convertToDouble() : 1.0;
-    double pw =
-        op.getSoftplusPower() ? op.getSoftplusPower()->convertToDouble() : 1.0;
     EinsumSpec wS = makeSpec("W", {"b", "h", "m", "p"}, ReductionKind::None);
     wS.addInput(scores, bmp(wS));
     addMask(wS);
@@ -445,10 +473,7 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
       Value sp = math::Log1pOp::create(b, l, math::ExpOp::create(b, l, y));
       Value big = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, y,
                                         f32Const(b, l, 20.0));
-      Value v = arith::SelectOp::create(b, l, big, y, sp);
-      if (pw != 1.0)
-        v = math::PowFOp::create(b, l, v, f32Const(b, l, pw));
-      return v;
+      return arith::SelectOp::create(b, l, big, y, sp);
     });
     EinsumSpec sdS = makeSpec("SD", {"b", "h", "p"}, ReductionKind::Add);
     sdS.addInput(w, bmp(sdS));

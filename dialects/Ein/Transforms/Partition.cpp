@@ -8,6 +8,7 @@
 #include "dialects/Ein/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace cascade::ein {
 #define GEN_PASS_DEF_EINPARTITION
@@ -17,9 +18,75 @@ namespace cascade::ein {
 using namespace mlir;
 using namespace cascade::ein;
 
+/// A result whose einsum now has (rank1, rank0) where the cascade's type has
+/// `rank`: the cascade returns the tiled shape, and the original value is
+/// that collapsed to rank1 * tile and sliced to the extent of `rank` (points
+/// past the extent in the last tile are not computed).
+static void reshapeSplitResults(RewriterBase &rewriter, CascadeOp cascade,
+                                StringRef rank) {
+  auto yield = cast<YieldOp>(cascade.getBodyBlock().getTerminator());
+  Location loc = cascade.getLoc();
+  RankAttr parent = cascade.lookupRank(rank);
+  for (auto [i, v] : llvm::enumerate(yield.getValues())) {
+    auto newType = cast<RankedTensorType>(v.getType());
+    OpResult result = cascade->getResult(i);
+    auto oldType = cast<RankedTensorType>(result.getType());
+    if (newType == oldType)
+      continue;
+    auto e = v.getDefiningOp<EinsumOp>();
+    int64_t pos = -1;
+    for (unsigned k = 0; k + 1 < e.getOutputMap().getNumResults(); ++k) {
+      RankAttr r = cascade.lookupRank(e.getRankName(e.getOutputDim(k)));
+      if (r && r.isOuterPart() && r.getParent().getValue() == rank) {
+        pos = k;
+        break;
+      }
+    }
+    if (pos < 0)
+      continue;
+    result.setType(newType);
+    rewriter.setInsertionPointAfter(cascade);
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t k = 0; k < newType.getRank(); ++k) {
+      if (k == pos + 1)
+        continue;
+      groups.push_back(k == pos ? ReassociationIndices{k, k + 1}
+                                : ReassociationIndices{k});
+    }
+    Value flat =
+        tensor::CollapseShapeOp::create(rewriter, loc, result, groups);
+    SmallVector<OpFoldResult> offsets(oldType.getRank(),
+                                      rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> strides(oldType.getRank(),
+                                      rewriter.getIndexAttr(1));
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t k = 0; k < oldType.getRank(); ++k) {
+      if (!oldType.isDynamicDim(k)) {
+        sizes.push_back(rewriter.getIndexAttr(oldType.getDimSize(k)));
+        continue;
+      }
+      // A dynamic extent is the size of the input dimension it is bound to,
+      // or of the collapsed result for every other rank.
+      if (k == pos && parent.isBound())
+        sizes.push_back(
+            tensor::DimOp::create(rewriter, loc,
+                                  cascade.getInputs()[parent.getOperand()],
+                                  parent.getDim())
+                .getResult());
+      else
+        sizes.push_back(
+            tensor::DimOp::create(rewriter, loc, flat, k).getResult());
+    }
+    Value sliced = tensor::ExtractSliceOp::create(rewriter, loc, oldType, flat,
+                                                  offsets, sizes, strides);
+    rewriter.replaceAllUsesExcept(result, sliced, flat.getDefiningOp());
+  }
+}
+
 LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
                                           CascadeOp cascade, StringRef rank,
-                                          int64_t tile) {
+                                          int64_t tile, bool reshapeResults,
+                                          llvm::StringMap<EinsumOp> *rebuilt) {
   MLIRContext *ctx = rewriter.getContext();
   RankAttr parent = cascade.lookupRank(rank);
   if (!parent)
@@ -69,7 +136,7 @@ LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
   }
   auto yield = cast<YieldOp>(cascade.getBodyBlock().getTerminator());
   for (Value v : yield.getValues())
-    if (split.contains(v))
+    if (split.contains(v) && !reshapeResults)
       return cascade.emitRemark()
              << "ein-partition: the cascade returns '" << tensorName(v)
              << "', which is indexed by '" << rank << "'";
@@ -177,6 +244,8 @@ LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
       rewriter.replaceOpWithNewOp<arith::AddIOp>(op, start, in);
     }
     replaced[e.getResult()] = ne.getResult();
+    if (rebuilt)
+      (*rebuilt)[e.getName()] = ne;
     dead.push_back(e);
   }
   // Readers outside the rebuilt set (and the yield) see the new results.
@@ -186,6 +255,8 @@ LogicalResult cascade::ein::partitionRank(RewriterBase &rewriter,
     e->dropAllReferences();
   for (EinsumOp e : dead)
     rewriter.eraseOp(e);
+  if (reshapeResults)
+    reshapeSplitResults(rewriter, cascade, rank);
   return success();
 }
 

@@ -7,6 +7,7 @@
 #ifndef CASCADE_DIALECTS_EIN_TRANSFORMS_PASSES_H
 #define CASCADE_DIALECTS_EIN_TRANSFORMS_PASSES_H
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 
 namespace cascade::ein {

@@ -42,6 +42,7 @@ def EinDeferDivision : Pass<"ein-defer-division"> {
 
 def EinPartition : Pass<"ein-partition"> {
   let summary = "Split a rank into an outer and an inner part";
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
   let description = [{
     Splits rank `rank` of extent `M` into `rank1` (extent `ceildiv(M, tile)`)
     and `rank0` (extent `tile`), `rank = rank1 * tile + rank0`. Every einsum
@@ -87,6 +88,7 @@ def EinOnline : Pass<"ein-online"> {
 
 def EinOnePass : Pass<"ein-one-pass"> {
   let summary = "Partition a rank and make its reductions online, or keep the multi-pass schedule";
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
   let description = [{
     What the CPU pipeline runs: on a copy of each cascade, `ein-partition`
     of `rank` with `tile`, then `ein-online`. When both succeed the copy
@@ -104,6 +106,7 @@ def EinOnePass : Pass<"ein-one-pass"> {
 
 def EinReassociate : Pass<"ein-reassociate"> {
   let summary = "Choose the contraction order of a chain of sums by cost";
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
   let description = [{
     For a sum `C[o] += W[m,p] * X[m,...]` over `m`, where `W` is itself a
     contraction `W[m,p] += A[p,e] * B[m,e]` over `e` and `A` does not vary
@@ -117,9 +120,34 @@ def EinReassociate : Pass<"ein-reassociate"> {
     linear attention's `phi(Q) (phi(K)^T V)` order, and its normalizer
     `phi(Q) sum_m phi(K)`. The rewrite is applied when it lowers the number
     of multiply-adds (the product of the extents of each einsum's ranks),
-    and reported as a remark; a condition or predicate on `W` or `C`
-    (causal masking) keeps the quadratic order.
+    and reported as a remark.
+
+    Under the causal condition `m <= p` (on `W` and on every sum reading
+    it) the chain cannot be reassociated as a whole. With `chunk=T` the
+    queries are partitioned into chunks `p = p1 * T + p0` and each sum is
+    split by the keys it reads: those of earlier chunks reassociate into a
+    state carried from chunk to chunk, a recurrence over `p1`
+
+    ```
+    K[p1,e,f]    += B[p1*T+c,e] * L^(T-c) * X[p1*T+c,f]      over c
+    ST[p1+1,e,f]  = ST[p1,e,f] * L^T + K[p1,e,f]            init(0)
+    XC[p1,p0,f]  += A[p1,p0,e] * ST[p1,e,f]                  over e
+    ```
+
+    and those of the query's own chunk (`m = p1 * T + c`, `c <= p0`) keep
+    the quadratic form, `T x T` per chunk; `C = IC + L^p0 * XC`. `L` is the
+    base of a decay `W * L^(p - m)` between `W` and the sums (RetNet), or 1
+    without one. This is Lightning Attention-2's schedule, linear in the
+    sequence length. It is applied when it lowers the number of
+    multiply-adds per head and needs static extents with at least as many
+    keys as queries; a refusal is a remark. The cascade then returns
+    tensors indexed by `(p1, p0)`, collapsed and sliced back to their type
+    after it.
   }];
+  let options = [
+    Option<"chunk", "chunk", "int64_t", /*default=*/"64",
+           "query chunk of causal chains (0: keep them quadratic)">
+  ];
 }
 
 #endif // CASCADE_EIN_PASSES_TD

@@ -260,11 +260,16 @@ int cascade::ein::reassociateContractions(RewriterBase &rewriter,
 namespace {
 struct EinReassociatePass
     : cascade::ein::impl::EinReassociateBase<EinReassociatePass> {
+  using Base::Base;
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
-    getOperation()->walk([&](CascadeOp cascade) {
+    SmallVector<CascadeOp> cascades;
+    getOperation()->walk([&](CascadeOp c) { cascades.push_back(c); });
+    for (CascadeOp cascade : cascades) {
+      if (chunkCausalContractions(rewriter, cascade, chunk) < 0)
+        return signalPassFailure();
       (void)reassociateContractions(rewriter, cascade);
-    });
+    }
   }
 };
 } // namespace

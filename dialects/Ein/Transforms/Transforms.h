@@ -12,6 +12,7 @@
 #include "dialects/Ein/IR/EinOps.h"
 
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <string>
 
@@ -50,10 +51,22 @@ int deferDivisions(mlir::RewriterBase &rewriter, CascadeOp cascade);
 /// number of sums rewritten.
 int reassociateContractions(mlir::RewriterBase &rewriter, CascadeOp cascade);
 
-/// Splits `rank` into `rank1 * tile + rank0`.
-mlir::LogicalResult partitionRank(mlir::RewriterBase &rewriter,
-                                  CascadeOp cascade, llvm::StringRef rank,
-                                  int64_t tile);
+/// Splits `rank` into `rank1 * tile + rank0`. A returned tensor indexed by
+/// `rank` is refused unless `reshapeResults`, which makes the cascade return
+/// it tiled, collapsed and sliced back to its type after the cascade.
+/// `rebuilt`, when given, maps the names of the einsums that were rebuilt
+/// to their replacements.
+mlir::LogicalResult
+partitionRank(mlir::RewriterBase &rewriter, CascadeOp cascade,
+              llvm::StringRef rank, int64_t tile, bool reshapeResults = false,
+              llvm::StringMap<EinsumOp> *rebuilt = nullptr);
+/// Rewrites causal sums `S[p] += W[m,p] * X[m] where (m <= p)`, with
+/// `W[m,p] += A[p,e] * B[m,e]` (optionally times `L^(p - m)`), into chunks
+/// of `tile` queries: a quadratic part inside the chunk and a running state
+/// `sum B X` carried from chunk to chunk. Returns the number of sums
+/// rewritten; refusals are remarks.
+int chunkCausalContractions(mlir::RewriterBase &rewriter, CascadeOp cascade,
+                            int64_t tile);
 
 /// Turns the reductions over the outer part of a partitioned rank into
 /// running state. Succeeds without change when there is nothing to do.

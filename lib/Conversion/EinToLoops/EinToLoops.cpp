@@ -197,11 +197,13 @@ LogicalResult CascadeLowering::schedule() {
              << "'" << e.getName() << "' reduces over the iterative rank '"
              << iter << "'; make it a recurrence (ein-online) first";
   }
+  // A result computed in the loop is written tile by tile; a recurrence's
+  // values live only in the loop's two buffers.
   for (EinsumOp e : loop)
-    if (yielded.count(e.getResult()))
+    if (yielded.count(e.getResult()) && e.isRecurrence())
       return e.emitOpError()
-             << "the cascade returns '" << e.getName()
-             << "', which is indexed by the iterative rank '" << iter << "'";
+             << "the cascade returns the recurrence '" << e.getName()
+             << "' over the iterative rank '" << iter << "'";
   // A loop einsum must not read a post-loop one.
   for (EinsumOp e : pre)
     for (Value v : e.getInputs())
@@ -518,8 +520,7 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
     unsigned d = e.getOutputDim(pos);
     StringRef r = e.getRankName(d);
     bool fixed = r == iter || llvm::is_contained(outer, r);
-    offsets.push_back(fixed && r != iter ? OpFoldResult(rankValue[r])
-                                         : rw.getIndexAttr(0));
+    offsets.push_back(fixed ? OpFoldResult(rankValue[r]) : rw.getIndexAttr(0));
     sizes.push_back(fixed ? OpFoldResult(rw.getIndexAttr(1))
                           : OpFoldResult(current[r]));
     keep.push_back(!fixed);

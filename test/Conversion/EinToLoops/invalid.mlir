@@ -34,3 +34,20 @@ func.func @two_iterative_ranks(%s: tensor<4x4xf32>) -> tensor<4x5xf32> {
   }
   return %r : tensor<4x5xf32>
 }
+
+// -----
+
+// A recurrence's values live only in the loop's two buffers; the cascade
+// cannot return it.
+func.func @returns_recurrence(%s: tensor<4x3xf32>) -> tensor<5x3xf32> {
+  %r = ein.cascade "x" ranks [m: 4, p: 3] ins(%S = %s : tensor<4x3xf32>) -> tensor<5x3xf32> {
+    // expected-error @+1 {{the cascade returns the recurrence 'R' over the iterative rank 'm'}}
+    %R = ein.einsum R[m + 1, p] = (%R[m, p], %S[m, p]) init(0.0) {
+    ^bb0(%x: f32, %y: f32):
+      %0 = arith.addf %x, %y : f32
+      ein.yield %0 : f32
+    } : (tensor<5x3xf32>, tensor<4x3xf32>) -> tensor<5x3xf32>
+    ein.yield %R : tensor<5x3xf32>
+  }
+  return %r : tensor<5x3xf32>
+}

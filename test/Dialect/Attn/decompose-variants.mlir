@@ -17,16 +17,36 @@ func.func @sigmoid(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, %v: ten
 
 // -----
 
-// Softplus with l1 normalization: W = softplus(1.5 * s)^2, SD += W, A = W / SD.
+// Softplus with l1 normalization and power 2: w^2 / sum w^2 with
+// w = softplus(1.5 * s) is the softmax of LW = 2 * log(w), which keeps w^p in
+// range (the softmax cascade subtracts the row maximum).
 // CHECK-LABEL: func.func @softplus
-// CHECK:         %W = ein.einsum W[b, h, m, p] = (%QK[b, h, m, p]) where (m <= p) {
+// CHECK:         %LW = ein.einsum LW[b, h, m, p] = (%QK[b, h, m, p]) where (m <= p) {
 // CHECK:           math.log1p
-// CHECK:           math.powf
-// CHECK:         %SD = ein.einsum SD[b, h, p] += (%W[b, h, m, p]) where (m <= p) {
-// CHECK:         %A = ein.einsum A[b, h, m, p] = (%W[b, h, m, p], %SD[b, h, p]) where (m <= p) {
+// CHECK:           math.log
+// CHECK-NOT:       math.powf
+// CHECK:         %GM = ein.einsum GM[b, h, p] max= (%LW[b, h, m, p]) where (m <= p) {
+// CHECK:         %SN = ein.einsum SN[b, h, m, p] = (%LW[b, h, m, p], %GM[b, h, p]) where (m <= p) {
+// CHECK:         %SD = ein.einsum SD[b, h, p] += (%SN[b, h, m, p]) where (m <= p) {
+// CHECK:         %A = ein.einsum A[b, h, m, p] = (%SN[b, h, m, p], %SD[b, h, p]) where (m <= p) {
 // CHECK:         %AV = ein.einsum AV[b, h, p, f] += (%A[b, h, m, p], %V[b, h floordiv 2, m, f]) where (m <= p) {
+
 func.func @softplus(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
   %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<softplus>, softplus_scale = 1.5 : f32, softplus_power = 2.0 : f32, causal = #attn.causal<top_left>} : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+// Softplus with power 1: W = softplus(s), SD += W, A = W / SD.
+// CHECK-LABEL: func.func @softplus_l1
+// CHECK:         %W = ein.einsum W[b, h, m, p] = (%QK[b, h, m, p]) {
+// CHECK:           math.log1p
+// CHECK-NOT:       math.powf
+// CHECK:         %SD = ein.einsum SD[b, h, p] += (%W[b, h, m, p]) {
+// CHECK:         %A = ein.einsum A[b, h, m, p] = (%W[b, h, m, p], %SD[b, h, p]) {
+func.func @softplus_l1(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
+  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<softplus>} : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32> -> tensor<2x4x37x8xf32>
   return %o : tensor<2x4x37x8xf32>
 }
 

@@ -62,6 +62,23 @@ func.func @softplus(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, %v: te
 
 // DECOMPOSED: remark: {{.*}}; 3 passes over m
 // DEFERRED:   remark: {{.*}}; 2 passes over m
+// ONEPASS:    remark: {{.*}}; 1 pass over m (live footprint 2960 elements: RM, RD, RNV)
+// Softplus with a power: the softmax of power * log(softplus(s)), with the
+// running max that keeps softplus(s)^power in range.
+// CHECK-LABEL: func.func @softplus_power
+// CHECK:     %BLW = ein.einsum BLW[b, h, m1, m0, p] = (%BQK[b, h, m1, m0, p]) {
+// CHECK:     %RM = ein.einsum RM[b, h, m1 + 1, p] = (%RM[b, h, m1, p], %LM[b, h, m1, p]) init(-inf) {
+// CHECK:     %RNV = ein.einsum RNV[b, h, f, m1 + 1, p]
+// CHECK:     return
+func.func @softplus_power(%q: tensor<2x4x37x16xf32>, %k: tensor<2x2x70x16xf32>, %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
+  %o = attn.attention %q, %k, %v {normalizer = #attn.normalizer<softplus>, softplus_power = 4.0 : f32} : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+// DECOMPOSED: remark: {{.*}}; 3 passes over m
+// DEFERRED:   remark: {{.*}}; 2 passes over m
 // ONEPASS:    remark: {{.*}}; 1 pass over m
 // Softmax with sinks: the sink's term joins the denominator after the pass,
 // from the final running max and denominator.
