@@ -19,6 +19,7 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -28,6 +29,7 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -92,10 +94,66 @@ struct CopiesToLinalgPass
     SmallVector<memref::CopyOp> copies;
     getOperation().walk([&](memref::CopyOp c) { copies.push_back(c); });
     for (memref::CopyOp c : copies) {
+      // A result computed into a tiled buffer and copied out through views
+      // of it: the buffer dies with the copy.
+      SmallVector<Operation *> chain;
+      Value root = c.getSource();
+      while (Operation *def = root.getDefiningOp()) {
+        if (auto view = dyn_cast<ViewLikeOpInterface>(def))
+          root = view.getViewSource();
+        else if (auto cast = dyn_cast<memref::CastOp>(def))
+          root = cast.getSource();
+        else
+          break;
+        chain.push_back(def);
+      }
+      auto alloc = root.getDefiningOp<memref::AllocOp>();
+      Block *block = c->getBlock();
+      // The copy is the buffer's last use: every other use is in an earlier
+      // op of this block (the loop nest that computes it), none passes it
+      // on, and no dealloc exists.
+      bool onlyThisCopy =
+          alloc && alloc->getBlock() == block &&
+          llvm::all_of(chain, [&](Operation *v) { return v->hasOneUse(); }) &&
+          llvm::all_of(alloc->getUsers(), [&](Operation *u) {
+            Operation *top = block->findAncestorOpInBlock(*u);
+            return top && !isa<memref::DeallocOp, func::ReturnOp,
+                                func::CallOp>(u) &&
+                   (llvm::is_contained(chain, top) || top->isBeforeInBlock(c));
+          });
       OpBuilder b(c);
-      linalg::CopyOp::create(b, c.getLoc(), c.getSource(), c.getTarget());
+      auto copy =
+          linalg::CopyOp::create(b, c.getLoc(), c.getSource(), c.getTarget());
       c.erase();
+      if (onlyThisCopy) {
+        b.setInsertionPointAfter(copy);
+        memref::DeallocOp::create(b, alloc.getLoc(), alloc.getResult());
+      }
     }
+  }
+};
+/// Lets LLVM reassociate and contract the floating-point arithmetic of the
+/// loop bodies (`reassoc contract`), which vectorizes the tile reductions
+/// (dot products, row sums, running maxima) and fuses multiply-adds. NaN
+/// and infinity keep their meaning: masked scores are -inf and stay so.
+struct ReassociateFloatsPass
+    : public PassWrapper<ReassociateFloatsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ReassociateFloatsPass)
+  StringRef getArgument() const override {
+    return "cascade-reassociate-floats";
+  }
+  StringRef getDescription() const override {
+    return "Mark floating-point arithmetic reassoc and contract";
+  }
+  void runOnOperation() override {
+    auto flags = arith::FastMathFlagsAttr::get(
+        &getContext(),
+        arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
+    getOperation().walk([&](arith::ArithFastMathInterface op) {
+      if (isa<arith::AddFOp, arith::MulFOp, arith::SubFOp, arith::MaximumFOp,
+              arith::MinimumFOp, arith::MaxNumFOp, arith::MinNumFOp>(op))
+        op->setAttr(op.getFastMathAttrName(), flags);
+    });
   }
 };
 } // namespace
@@ -121,6 +179,7 @@ static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops) {
     return;
   }
   pm.addPass(std::make_unique<CopiesToLinalgPass>());
+  pm.addPass(std::make_unique<ReassociateFloatsPass>());
   // Sequential execution of the parallel ranks.
   pm.addPass(createParallelForToNestedForsPass());
   pm.addPass(createCanonicalizerPass());
@@ -160,6 +219,11 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   onePass.rank = "m";
   onePass.tile = options.tileM;
   pm.addPass(ein::createEinOnePass(onePass));
+  // Tiles of queries per parallel point: matrix products in the tile bodies.
+  ein::EinTileParallelOptions tileQueries;
+  tileQueries.rank = "p";
+  tileQueries.tile = options.tileN;
+  pm.addPass(ein::createEinTileParallel(tileQueries));
   if (stopAfter == Stage::Ein1Pass)
     return;
   pm.addPass(createConvertEinToLoops());

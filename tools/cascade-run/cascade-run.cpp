@@ -11,6 +11,7 @@
 #include "cascade/Registration.h"
 #include "cascade/Runtime/CRunnerABI.h"
 #include "cascade/Runtime/Npy.h"
+#include "cascade/Target/CPU.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/AsmParser/AsmParserState.h"
@@ -81,6 +82,9 @@ static cl::opt<unsigned> seed("seed", cl::desc("seed of the random inputs"),
                               cl::init(0), cl::cat(category));
 static cl::opt<int64_t> tileM("tile-m", cl::desc("key tile size"), cl::init(64),
                               cl::cat(category));
+static cl::opt<int64_t>
+    tileN("tile-n", cl::desc("query tile size: queries per parallel point"),
+          cl::init(32), cl::cat(category));
 
 static void fail(const std::string &msg) {
   fmt::print(stderr, "cascade-run: error: {}\n", msg);
@@ -221,7 +225,11 @@ compile(ModuleOp module, llvm::function_ref<void(OpPassManager &)> build,
   if (failed(pm.run(module)))
     return nullptr;
   ExecutionEngineOptions opts;
-  auto transformer = makeOptimizingTransformer(3, 0, nullptr);
+  // Optimize for this CPU (its vector width and features), as cascadec does.
+  auto machine = cascade::createHostTargetMachine();
+  if (!machine)
+    fail("cannot target this CPU: " + llvm::toString(machine.takeError()));
+  auto transformer = makeOptimizingTransformer(3, 0, machine->get());
   opts.transformer = transformer;
   opts.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(module, opts);
@@ -444,6 +452,9 @@ int main(int argc, char **argv) {
   options.tileM = tileM;
   if (tileM <= 0)
     fail(fmt::format("--tile-m must be positive, found {}", tileM.getValue()));
+  options.tileN = tileN;
+  if (tileN <= 0)
+    fail(fmt::format("--tile-n must be positive, found {}", tileN.getValue()));
   if (!(tolerance >= 0))
     fail(fmt::format("--tolerance must be a non-negative number, found {}",
                      tolerance.getValue()));

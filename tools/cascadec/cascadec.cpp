@@ -72,6 +72,12 @@ static cl::opt<int64_t>
                    "(the m0 extent of ein-1pass)"),
           cl::init(64), cl::value_desc("N"), cl::cat(cascadecCategory));
 
+static cl::opt<int64_t>
+    tileN("tile-n",
+          cl::desc("Query tile size: each parallel point computes this many "
+                   "queries at once (1: one query per point)"),
+          cl::init(32), cl::value_desc("N"), cl::cat(cascadecCategory));
+
 static cl::opt<bool>
     remarks("remarks",
             cl::desc("Print the compiler's remarks (which rewrites applied, "
@@ -141,6 +147,11 @@ static std::optional<Plan> makePlan() {
   if (tileM <= 0) {
     reportError("--tile-m must be a positive number of keys, got {}",
                 static_cast<int64_t>(tileM));
+    return std::nullopt;
+  }
+  if (tileN <= 0) {
+    reportError("--tile-n must be a positive number of queries, got {}",
+                static_cast<int64_t>(tileN));
     return std::nullopt;
   }
 
@@ -320,6 +331,7 @@ int main(int argc, char **argv) {
     return 1;
   cascade::CPUPipelineOptions options;
   options.tileM = tileM;
+  options.tileN = tileN;
   cascade::buildCascadeCPUPipeline(pm, options, plan->stage);
   if (mlir::failed(pm.run(*module)))
     return 1;

@@ -12,6 +12,7 @@
 
 namespace cascade::ein {
 #define GEN_PASS_DEF_EINPARTITION
+#define GEN_PASS_DEF_EINTILEPARALLEL
 #include "dialects/Ein/Transforms/Passes.h.inc"
 } // namespace cascade::ein
 
@@ -270,6 +271,51 @@ struct EinPartitionPass
     getOperation()->walk([&](CascadeOp cascade) {
       (void)partitionRank(rewriter, cascade, rank, tile);
     });
+  }
+};
+} // namespace
+
+LogicalResult cascade::ein::tileParallelRank(RewriterBase &rewriter,
+                                             CascadeOp cascade, StringRef rank,
+                                             int64_t tile) {
+  RankAttr parent = cascade.lookupRank(rank);
+  if (!parent || parent.isPartition() || tile <= 0)
+    return failure();
+  for (Attribute a : cascade.getRanks()) {
+    auto r = cast<RankAttr>(a);
+    if (r.isPartition() && r.getParent().getValue() == rank)
+      return failure(); // already partitioned (a chunked cascade)
+  }
+  for (EinsumOp e : cascade.getBodyBlock().getOps<EinsumOp>()) {
+    int64_t d = e.rankIndex(rank);
+    if (d < 0 || e.isReducedDim(d) ||
+        (e.isRecurrence() && e.getIterativeDim() == d))
+      return failure();
+  }
+  // A tile larger than the rank would only add a tail.
+  int64_t ext = parent.isStatic() ? parent.getExtent() : ShapedType::kDynamic;
+  if (!ShapedType::isDynamic(ext) && ext < tile)
+    tile = std::max<int64_t>(ext, 1);
+  llvm::StringMap<EinsumOp> rebuilt;
+  if (failed(partitionRank(rewriter, cascade, rank, tile,
+                           /*reshapeResults=*/true, &rebuilt)))
+    return failure();
+  // Every einsum is tiled alike: the names stay.
+  for (auto &entry : rebuilt)
+    entry.second.setName(entry.getKey());
+  return success();
+}
+
+namespace {
+struct EinTileParallelPass
+    : cascade::ein::impl::EinTileParallelBase<EinTileParallelPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    SmallVector<CascadeOp> cascades;
+    getOperation()->walk([&](CascadeOp c) { cascades.push_back(c); });
+    for (CascadeOp c : cascades)
+      (void)tileParallelRank(rewriter, c, rank, tile);
   }
 };
 } // namespace

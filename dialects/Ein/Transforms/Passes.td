@@ -63,6 +63,32 @@ def EinPartition : Pass<"ein-partition"> {
   ];
 }
 
+def EinTileParallel : Pass<"ein-tile-parallel"> {
+  let summary = "Tile a rank that every einsum keeps, for tiles per parallel point";
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+  let description = [{
+    When every einsum of a cascade has `rank` in its output (a parallel rank
+    such as the queries `p` of attention), splits it into `rank1 * tile +
+    rank0` like `ein-partition`, including the returned tensors, which are
+    collapsed and sliced back after the cascade. `convert-ein-to-loops`
+    then runs one parallel point per tile of `rank1`, and every einsum
+    computes a whole tile of queries at once: the key and value tiles are
+    read once per query tile instead of once per query, and the tile
+    bodies are matrix products. A cascade where some einsum does not keep
+    the rank, or where the rank is already partitioned, stays as it is.
+
+    ```
+    BQK[m1, m0, p] += ...   -->   BQK[m1, m0, p1, p0] += Q[p1 * 32 + p0, e] * ...
+    ```
+  }];
+  let options = [
+    Option<"rank", "rank", "std::string", /*default=*/"\"p\"",
+           "the rank to tile">,
+    Option<"tile", "tile", "int64_t", /*default=*/"32",
+           "extent of the inner part (the tile size)">
+  ];
+}
+
 def EinOnline : Pass<"ein-online"> {
   let summary = "Turn reductions over a partitioned rank into running state (2 -> 1 pass)";
   let description = [{

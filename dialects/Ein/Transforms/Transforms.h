@@ -60,6 +60,12 @@ mlir::LogicalResult
 partitionRank(mlir::RewriterBase &rewriter, CascadeOp cascade,
               llvm::StringRef rank, int64_t tile, bool reshapeResults = false,
               llvm::StringMap<EinsumOp> *rebuilt = nullptr);
+/// Partitions `rank` into tiles when every einsum keeps it in its output
+/// (a parallel rank), returning tiled results; fails, changing nothing, when
+/// some einsum does not or the rank is already partitioned.
+mlir::LogicalResult tileParallelRank(mlir::RewriterBase &rewriter,
+                                     CascadeOp cascade, llvm::StringRef rank,
+                                     int64_t tile);
 /// Rewrites causal sums `S[p] += W[m,p] * X[m] where (m <= p)`, with
 /// `W[m,p] += A[p,e] * B[m,e]` (optionally times `L^(p - m)`), into chunks
 /// of `tile` queries: a quadratic part inside the chunk and a running state

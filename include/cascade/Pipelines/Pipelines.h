@@ -36,6 +36,11 @@ struct CPUPipelineOptions
   Option<int64_t> tileM{*this, "tile-m",
                         llvm::cl::desc("key tile size (the m0 extent)"),
                         llvm::cl::init(64)};
+  Option<int64_t> tileN{
+      *this, "tile-n",
+      llvm::cl::desc("query tile size: queries per parallel point (the p0 "
+                     "extent; 1 keeps one query per point)"),
+      llvm::cl::init(32)};
 };
 
 /// Adds the CPU pipeline to `pm`, stopping after `stopAfter`. Functions that

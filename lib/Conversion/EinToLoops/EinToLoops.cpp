@@ -9,6 +9,7 @@
 
 #include "dialects/Ein/IR/EinOps.h"
 
+#include "llvm/ADT/StringSet.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Affine/Utils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -94,8 +95,39 @@ private:
   llvm::StringMap<Value> shapeBuffers;
   Operation *nestStart = nullptr; // the op the loop nest starts with
   DenseMap<Value, unsigned> yielded;
+  llvm::StringSet<> tileOfParallel; // inner parts of parallel ranks
+
+  /// Sets the extents of the tiles of `outerParts` at their current values.
+  void setTileExtents(ArrayRef<std::string> outerParts, bool atParallelPoint);
 };
 } // namespace
+
+void CascadeLowering::setTileExtents(ArrayRef<std::string> outerParts,
+                                     bool atParallelPoint) {
+  // The inner parts of a partition whose outer part has a value here: a full
+  // tile, or what is left of the parent on the last one:
+  // min(tile, |m| - m1 * tile).
+  for (Attribute a : cascade.getRanks()) {
+    auto r = cast<RankAttr>(a);
+    if (!r.isInnerPart())
+      continue;
+    for (Attribute b : cascade.getRanks()) {
+      auto o = cast<RankAttr>(b);
+      StringRef on = o.getName().getValue();
+      if (!o.isOuterPart() || o.getParent() != r.getParent() ||
+          !llvm::is_contained(outerParts, on))
+        continue;
+      Value start =
+          arith::MulIOp::create(rw, loc, rankValue[on], indexConst(r.getTile()));
+      Value left = arith::SubIOp::create(
+          rw, loc, extent[r.getParent().getValue()], start);
+      current[r.getName().getValue()] =
+          arith::MinSIOp::create(rw, loc, left, indexConst(r.getTile()));
+      if (atParallelPoint)
+        tileOfParallel.insert(r.getName().getValue());
+    }
+  }
+}
 
 SmallVector<unsigned> CascadeLowering::innerDims(EinsumOp e) {
   SmallVector<unsigned> dims;
@@ -131,11 +163,12 @@ LogicalResult CascadeLowering::analyze() {
                << "', the outer part of a partitioned rank; run ein-online to "
                   "make it a running value before convert-ein-to-loops";
     }
-  // Parallel ranks: in every einsum's output.
+  // Parallel ranks: in every einsum's output. The outer part of a
+  // partition can be one (query tiles); its inner parts are then tiles.
   for (Attribute a : cascade.getRanks()) {
     auto r = cast<RankAttr>(a);
     StringRef n = r.getName().getValue();
-    if (r.isPartition() || n == iter)
+    if (r.isInnerPart() || n == iter)
       continue;
     bool everywhere = llvm::all_of(einsums, [&](EinsumOp e) {
       int64_t d = e.rankIndex(n);
@@ -152,7 +185,8 @@ LogicalResult CascadeLowering::analyze() {
     bool used = llvm::any_of(einsums, [&](EinsumOp e) {
       return e.rankIndex(r.getName().getValue()) >= 0;
     });
-    if (used && r.getName().getValue() != iter)
+    if (used && r.getName().getValue() != iter &&
+        !llvm::is_contained(outer, r.getName().getValue()))
       return cascade.emitOpError()
              << "rank '" << r.getName().getValue()
              << "' is the outer part of a partition but not the iterative "
@@ -722,27 +756,7 @@ LogicalResult CascadeLowering::run() {
         buffers[e.getResult()].mem = forOp.getRegionIterArgs()[i];
         nextBuffers[e.getResult()].mem = forOp.getRegionIterArgs()[n + i];
       }
-      // The inner parts of the iterative rank: a full tile, or what is left
-      // of the parent on the last one: min(tile, |m| - m1 * tile).
-      for (Attribute a : cascade.getRanks()) {
-        auto r = cast<RankAttr>(a);
-        if (!r.isInnerPart())
-          continue;
-        bool ofIter = false;
-        for (Attribute b : cascade.getRanks()) {
-          auto o = cast<RankAttr>(b);
-          ofIter |= o.isOuterPart() && o.getName().getValue() == iter &&
-                    o.getParent() == r.getParent();
-        }
-        if (!ofIter)
-          continue;
-        Value start =
-            arith::MulIOp::create(rw, loc, iv, indexConst(r.getTile()));
-        Value left = arith::SubIOp::create(
-            rw, loc, extent[r.getParent().getValue()], start);
-        current[r.getName().getValue()] =
-            arith::MinSIOp::create(rw, loc, left, indexConst(r.getTile()));
-      }
+      setTileExtents({iter}, /*atParallelPoint=*/false);
       for (EinsumOp e : loop)
         if (failed(lowerEinsum(e)))
           return failure();
@@ -754,9 +768,11 @@ LogicalResult CascadeLowering::run() {
         yieldValues.push_back(buffers[e.getResult()].mem);
       scf::YieldOp::create(rw, loc, yieldValues);
       rw.setInsertionPointAfter(forOp);
+      // After the loop: full extents, except the tiles of parallel ranks.
       for (Attribute a : cascade.getRanks()) {
         StringRef n = cast<RankAttr>(a).getName().getValue();
-        current[n] = extent[n];
+        if (!tileOfParallel.contains(n))
+          current[n] = extent[n];
       }
       for (auto [i, e] : llvm::enumerate(recurrences)) {
         Buffer fin = buffers[e.getResult()];
@@ -790,6 +806,7 @@ LogicalResult CascadeLowering::run() {
     rw.setInsertionPoint(par.getBody()->getTerminator());
     for (auto [i, r] : llvm::enumerate(outer))
       rankValue[r] = par.getInductionVars()[i];
+    setTileExtents(outer, /*atParallelPoint=*/true);
     status = body();
   }
   if (failed(status))

@@ -1,8 +1,8 @@
 // A call frees everything it allocates: repeated calls leave the heap as it
 // was. The caller owns every buffer passed in, the callee none.
 //
-// The result is currently computed into a heap buffer that is copied into
-// the caller's out-parameter and never freed (1792 bytes per call here).
+// The result is computed into a buffer of query tiles, copied into the
+// caller's out-parameter and freed after the copy.
 //
 // RUN: cascadec %s -o %t.so
 // RUN: %cc -O1 -std=c99 %S/Inputs/driver.c -o %t.driver -ldl -lm -lpthread
