@@ -22,6 +22,12 @@ def ConvertEinToLoops : Pass<"convert-ein-to-loops"> {
       tile) and on per-iteration buffers for the intermediate tensors; the
       condition becomes a `select` in the body, a reduction a `linalg.fill`
       with its identity followed by a generic with reduction iterators.
+    - the outer part of a partition can be a parallel rank (query tiles
+      `p1` after `ein-tile-parallel`): its inner part `p0` is then a tile
+      at each parallel point, `min(tile, |p| - p1 * tile)` queries long;
+    - a returned tensor indexed by the iterative rank (chunked linear
+      attention) is written tile by tile into the result buffer at the
+      loop's position.
 
     The inputs are read through `bufferization.to_buffer` and the result is
     returned with `bufferization.to_tensor`, so the function around the
