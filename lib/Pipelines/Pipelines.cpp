@@ -117,8 +117,8 @@ struct CopiesToLinalgPass
           llvm::all_of(chain, [&](Operation *v) { return v->hasOneUse(); }) &&
           llvm::all_of(alloc->getUsers(), [&](Operation *u) {
             Operation *top = block->findAncestorOpInBlock(*u);
-            return top && !isa<memref::DeallocOp, func::ReturnOp,
-                                func::CallOp>(u) &&
+            return top &&
+                   !isa<memref::DeallocOp, func::ReturnOp, func::CallOp>(u) &&
                    (llvm::is_contained(chain, top) || top->isBeforeInBlock(c));
           });
       OpBuilder b(c);

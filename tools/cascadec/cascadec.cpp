@@ -317,8 +317,7 @@ int main(int argc, char **argv) {
   // Remarks only on request; the last registered handler sees them first.
   if (!remarks)
     context.getDiagEngine().registerHandler([](mlir::Diagnostic &d) {
-      return mlir::success(d.getSeverity() ==
-                           mlir::DiagnosticSeverity::Remark);
+      return mlir::success(d.getSeverity() == mlir::DiagnosticSeverity::Remark);
     });
 
   mlir::OwningOpRef<mlir::ModuleOp> module =

@@ -366,9 +366,8 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
   // Softplus with a power p: w^p / sum w^p is the softmax of the logits
   // p * log(w), which the softmax cascade keeps in range (w^p alone leaves
   // f32 for p = 16 and w near 300) and makes one-pass.
-  double softplusPower = op.getSoftplusPower()
-                             ? op.getSoftplusPower()->convertToDouble()
-                             : 1.0;
+  double softplusPower =
+      op.getSoftplusPower() ? op.getSoftplusPower()->convertToDouble() : 1.0;
   if (norm == Normalizer::Softplus && softplusPower != 1.0) {
     double ls =
         op.getSoftplusScale() ? op.getSoftplusScale()->convertToDouble() : 1.0;
@@ -384,8 +383,8 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
                                         f32Const(b, l, 20.0));
       Value small = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, y,
                                           f32Const(b, l, -15.0));
-      Value logSp = math::LogOp::create(
-          b, l, arith::SelectOp::create(b, l, big, y, sp));
+      Value logSp =
+          math::LogOp::create(b, l, arith::SelectOp::create(b, l, big, y, sp));
       Value lw = arith::SelectOp::create(b, l, small, y, logSp);
       return arith::MulFOp::create(b, l, lw, f32Const(b, l, softplusPower));
     });

@@ -64,15 +64,18 @@ static bool isCausal(EinsumOp op, StringRef p, StringRef m) {
   if (s.getNumConstraints() != 1 || s.isEq(0))
     return false;
   MLIRContext *ctx = op.getContext();
-  AffineExpr want =
-      getAffineDimExpr(dp, ctx) - getAffineDimExpr(dm, ctx);
+  AffineExpr want = getAffineDimExpr(dp, ctx) - getAffineDimExpr(dm, ctx);
   return simplifyAffineExpr(s.getConstraint(0), s.getNumDims(),
                             s.getNumSymbols()) ==
          simplifyAffineExpr(want, s.getNumDims(), s.getNumSymbols());
 }
 
-static bool hasPredicate(EinsumOp e) {
-  return cast<YieldOp>(e.getMapBlock().getTerminator()).getValues().size() > 1;
+/// `op`'s output ranks, by name, in `s`.
+static SmallVector<AffineExpr> outputOf(EinsumSpec &s, EinsumOp op) {
+  SmallVector<AffineExpr> out;
+  for (AffineExpr r : op.getOutputMap().getResults())
+    out.push_back(s.dim(op.getRankName(cast<AffineDimExpr>(r).getPosition())));
+  return out;
 }
 
 /// Whether the access reads the given rank of `op`.
@@ -248,21 +251,19 @@ static std::optional<CausalChain> matchChain(CascadeOp cascade,
   }
   if (c.sums.empty())
     return std::nullopt;
-  llvm::sort(c.sums, [](EinsumOp a, EinsumOp b) {
-    return a->isBeforeInBlock(b);
-  });
+  llvm::sort(c.sums,
+             [](EinsumOp a, EinsumOp b) { return a->isBeforeInBlock(b); });
   // Keys past the last query are never read; fewer keys than queries would
   // make a chunk read keys that do not exist.
   int64_t np = cascade.staticExtent(c.p), nm = cascade.staticExtent(c.m);
   if (ShapedType::isDynamic(np) || ShapedType::isDynamic(nm))
-    return (refuse(c.sums.front())
-                << "chunking needs static extents of '" << c.p << "' and '"
-                << c.m << "'",
+    return (refuse(c.sums.front()) << "chunking needs static extents of '"
+                                   << c.p << "' and '" << c.m << "'",
             std::nullopt);
   if (nm < np)
     return (refuse(c.sums.front())
-                << "chunking needs at least as many '" << c.m << "' as '"
-                << c.p << "' (" << nm << " < " << np << ")",
+                << "chunking needs at least as many '" << c.m << "' as '" << c.p
+                << "' (" << nm << " < " << np << ")",
             std::nullopt);
   // Multiply-adds per head: the quadratic form computes W and each sum at
   // N (N + 1) / 2 points; the chunked one at the chunks' triangles, plus the
@@ -397,9 +398,8 @@ public:
         acc.push_back(s.dim(cRank));
         continue;
       }
-      AffineMap one = AffineMap::get(access.getNumDims(),
-                                     access.getNumSymbols(),
-                                     access.getResult(i));
+      AffineMap one = AffineMap::get(
+          access.getNumDims(), access.getNumSymbols(), access.getResult(i));
       acc.push_back(translate(s, op, one, none).front());
     }
     s.addInput(copy, acc);
@@ -503,17 +503,16 @@ LogicalResult ChunkBuilder::build(EinsumOp productN, EinsumOp decayN,
     }
     causal(ds);
     // The distance p - m is p0 - c inside the chunk.
-    iw = buildEinsum(rw, loc, cascade, ds,
-                     [&](OpBuilder &b, Location l, ValueRange a) {
-                       llvm::StringMap<Value> idx;
-                       idx[chain.m] = arith::AddIOp::create(
-                           b, l,
-                           arith::MulIOp::create(
-                               b, l, index(b, l, p1),
-                               arith::ConstantIndexOp::create(b, l, tile)),
-                           index(b, l, cRank));
-                       return cloneMap(b, decayN, a, idx);
-                     });
+    iw = buildEinsum(
+        rw, loc, cascade, ds, [&](OpBuilder &b, Location l, ValueRange a) {
+          llvm::StringMap<Value> idx;
+          idx[chain.m] = arith::AddIOp::create(
+              b, l,
+              arith::MulIOp::create(b, l, index(b, l, p1),
+                                    arith::ConstantIndexOp::create(b, l, tile)),
+              index(b, l, cRank));
+          return cloneMap(b, decayN, a, idx);
+        });
   }
   Value wN = decayN ? decayN.getResult() : productN.getResult();
   auto lambdaAccess = [&](EinsumSpec &s) {
@@ -525,8 +524,8 @@ LogicalResult ChunkBuilder::build(EinsumOp productN, EinsumOp decayN,
     rw.setInsertionPoint(sum);
     Location sl = sum.getLoc();
     std::string name = sum.getName().str();
-    std::string base = name.size() > 1 && name[0] == 'B' ? name.substr(1)
-                                                         : name;
+    std::string base =
+        name.size() > 1 && name[0] == 'B' ? name.substr(1) : name;
     Type elt = cast<RankedTensorType>(sum.getType()).getElementType();
     int64_t wArg = -1;
     for (auto [i, v] : llvm::enumerate(sum.getInputs()))
@@ -538,9 +537,7 @@ LogicalResult ChunkBuilder::build(EinsumOp productN, EinsumOp decayN,
     is.name = cascade.uniqueTensorName("I" + base);
     is.reduction = ReductionKind::Add;
     is.elementType = elt;
-    for (AffineExpr r : sum.getOutputMap().getResults())
-      is.output.push_back(
-          is.dim(sum.getRankName(cast<AffineDimExpr>(r).getPosition())));
+    is.output = outputOf(is, sum);
     for (auto [i, v] : llvm::enumerate(sum.getInputs())) {
       if ((int64_t)i == wArg)
         is.addInput(iw.getResult(), wAccess(is, sum, sum.getInputMap(i)));
@@ -627,28 +624,22 @@ LogicalResult ChunkBuilder::build(EinsumOp productN, EinsumOp decayN,
     xs.name = cascade.uniqueTensorName("X" + base);
     xs.reduction = ReductionKind::Add;
     xs.elementType = rw.getF32Type();
-    for (AffineExpr r : sum.getOutputMap().getResults())
-      xs.output.push_back(
-          xs.dim(sum.getRankName(cast<AffineDimExpr>(r).getPosition())));
-    xs.addInput(productN.getInputs()[chain.aOperand],
-                translate(xs, productN, productN.getInputMap(chain.aOperand),
-                          {}));
+    xs.output = outputOf(xs, sum);
+    xs.addInput(
+        productN.getInputs()[chain.aOperand],
+        translate(xs, productN, productN.getInputMap(chain.aOperand), {}));
     SmallVector<AffineExpr> stAt = stateAccess(xs, false);
     xs.addInput(state.getResult(), stAt);
-    EinsumOp inter =
-        buildEinsum(rw, sl, cascade, xs,
-                    [&](OpBuilder &b, Location l, ValueRange a) {
-                      return arith::MulFOp::create(b, l, toF32(b, l, a[0]),
-                                                   a[1]);
-                    });
+    EinsumOp inter = buildEinsum(
+        rw, sl, cascade, xs, [&](OpBuilder &b, Location l, ValueRange a) {
+          return arith::MulFOp::create(b, l, toF32(b, l, a[0]), a[1]);
+        });
     // S[out] = IS + L^p0 * XS
     EinsumSpec fs(ctx);
     fs.name = name;
     fs.reduction = ReductionKind::None;
     fs.elementType = elt;
-    for (AffineExpr r : sum.getOutputMap().getResults())
-      fs.output.push_back(
-          fs.dim(sum.getRankName(cast<AffineDimExpr>(r).getPosition())));
+    fs.output = outputOf(fs, sum);
     fs.addInput(intra.getResult(), fs.output);
     fs.addInput(inter.getResult(), fs.output);
     if (decayN)
@@ -743,7 +734,8 @@ int cascade::ein::chunkCausalContractions(RewriterBase &rewriter,
   cascade.emitRemark() << "ein-reassociate: causal '" << first
                        << "' in chunks of " << tile << " along '" << chain->p
                        << "' with a running state over '" << chain->m << "' ("
-                       << numSums << (numSums == 1 ? " sum; " : " sums; ") << chain->chunked
+                       << numSums << (numSums == 1 ? " sum; " : " sums; ")
+                       << chain->chunked
                        << " multiply-adds per head instead of "
                        << chain->quadratic << ")";
   return numSums;

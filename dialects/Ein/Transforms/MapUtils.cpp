@@ -15,6 +15,10 @@ Value cascade::ein::mapResult(EinsumOp op) {
   return cast<YieldOp>(op.getMapBlock().getTerminator()).getValues()[0];
 }
 
+bool cascade::ein::hasPredicate(EinsumOp op) {
+  return cast<YieldOp>(op.getMapBlock().getTerminator()).getValues().size() > 1;
+}
+
 bool cascade::ein::mapUses(Value v, Value a) {
   if (v == a)
     return true;

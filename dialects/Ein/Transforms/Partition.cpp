@@ -54,8 +54,7 @@ static void reshapeSplitResults(RewriterBase &rewriter, CascadeOp cascade,
       groups.push_back(k == pos ? ReassociationIndices{k, k + 1}
                                 : ReassociationIndices{k});
     }
-    Value flat =
-        tensor::CollapseShapeOp::create(rewriter, loc, result, groups);
+    Value flat = tensor::CollapseShapeOp::create(rewriter, loc, result, groups);
     SmallVector<OpFoldResult> offsets(oldType.getRank(),
                                       rewriter.getIndexAttr(0));
     SmallVector<OpFoldResult> strides(oldType.getRank(),

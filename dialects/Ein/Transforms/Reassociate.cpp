@@ -19,10 +19,6 @@ namespace cascade::ein {
 using namespace mlir;
 using namespace cascade::ein;
 
-static bool hasPredicate(EinsumOp e) {
-  return cast<YieldOp>(e.getMapBlock().getTerminator()).getValues().size() > 1;
-}
-
 /// Multiply-adds of an einsum: the product of its rank extents (-1 when one
 /// is dynamic).
 static int64_t costOf(CascadeOp cascade, ArrayRef<std::string> ranks) {

@@ -21,6 +21,8 @@ namespace cascade::ein {
 /// The value a map region yields.
 mlir::Value mapResult(EinsumOp op);
 
+/// Whether the map region also yields an i1 predicate.
+bool hasPredicate(EinsumOp op);
 /// Whether `v` (computed in a map region) depends on `a`.
 bool mapUses(mlir::Value v, mlir::Value a);
 
@@ -56,10 +58,10 @@ int reassociateContractions(mlir::RewriterBase &rewriter, CascadeOp cascade);
 /// it tiled, collapsed and sliced back to its type after the cascade.
 /// `rebuilt`, when given, maps the names of the einsums that were rebuilt
 /// to their replacements.
-mlir::LogicalResult
-partitionRank(mlir::RewriterBase &rewriter, CascadeOp cascade,
-              llvm::StringRef rank, int64_t tile, bool reshapeResults = false,
-              llvm::StringMap<EinsumOp> *rebuilt = nullptr);
+mlir::LogicalResult partitionRank(mlir::RewriterBase &rewriter,
+                                  CascadeOp cascade, llvm::StringRef rank,
+                                  int64_t tile, bool reshapeResults = false,
+                                  llvm::StringMap<EinsumOp> *rebuilt = nullptr);
 /// Partitions `rank` into tiles when every einsum keeps it in its output
 /// (a parallel rank), returning tiled results; fails, changing nothing, when
 /// some einsum does not or the rank is already partitioned.

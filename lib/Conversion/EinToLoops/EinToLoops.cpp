@@ -9,7 +9,6 @@
 
 #include "dialects/Ein/IR/EinOps.h"
 
-#include "llvm/ADT/StringSet.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Affine/Utils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -21,6 +20,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace cascade {
 #define GEN_PASS_DEF_CONVERTEINTOLOOPS
@@ -117,8 +117,8 @@ void CascadeLowering::setTileExtents(ArrayRef<std::string> outerParts,
       if (!o.isOuterPart() || o.getParent() != r.getParent() ||
           !llvm::is_contained(outerParts, on))
         continue;
-      Value start =
-          arith::MulIOp::create(rw, loc, rankValue[on], indexConst(r.getTile()));
+      Value start = arith::MulIOp::create(rw, loc, rankValue[on],
+                                          indexConst(r.getTile()));
       Value left = arith::SubIOp::create(
           rw, loc, extent[r.getParent().getValue()], start);
       current[r.getName().getValue()] =
