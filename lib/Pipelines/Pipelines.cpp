@@ -17,8 +17,10 @@
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -180,8 +182,9 @@ static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops) {
   }
   pm.addPass(std::make_unique<CopiesToLinalgPass>());
   pm.addPass(std::make_unique<ReassociateFloatsPass>());
-  // Sequential execution of the parallel ranks.
-  pm.addPass(createParallelForToNestedForsPass());
+  // The parallel ranks (batch, head, query tile) across the threads of the
+  // OpenMP runtime: OMP_NUM_THREADS, or omp_set_num_threads of the caller.
+  pm.addPass(createConvertSCFToOpenMPPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createConvertLinalgToLoopsPass());
@@ -196,6 +199,7 @@ static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops) {
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }

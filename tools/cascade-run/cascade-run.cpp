@@ -86,6 +86,8 @@ static cl::opt<int64_t>
     tileN("tile-n", cl::desc("query tile size: queries per parallel point"),
           cl::init(32), cl::cat(category));
 
+extern "C" void omp_set_num_threads(int);
+
 static void fail(const std::string &msg) {
   fmt::print(stderr, "cascade-run: error: {}\n", msg);
   std::exit(1);
@@ -273,6 +275,7 @@ static void invoke(ExecutionEngine &engine, llvm::StringRef fn,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
+  cl::opt<int> &threadsOpt = cascade::registerThreadsOption(category);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -455,6 +458,11 @@ int main(int argc, char **argv) {
   options.tileN = tileN;
   if (tileN <= 0)
     fail(fmt::format("--tile-n must be positive, found {}", tileN.getValue()));
+  int threads = threadsOpt;
+  if (threads < 0)
+    fail(fmt::format("--threads must be positive, found {}", threads));
+  if (threads > 0)
+    omp_set_num_threads(threads);
   if (!(tolerance >= 0))
     fail(fmt::format("--tolerance must be a non-negative number, found {}",
                      tolerance.getValue()));

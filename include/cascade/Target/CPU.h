@@ -19,6 +19,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
 
 #include <memory>
@@ -35,6 +36,12 @@ namespace cascade {
 /// features, the PIC relocation model and aggressive (-O3) code generation.
 /// Initializes the native target on first use.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createHostTargetMachine();
+
+/// Registers the tools' `--threads` option in `category` (libLLVM registers
+/// an option of that name, which the tools do not use; it is removed first).
+/// Call before parsing the command line; 0 means the OpenMP runtime's default
+/// (OMP_NUM_THREADS, else every core).
+llvm::cl::opt<int> &registerThreadsOption(llvm::cl::OptionCategory &category);
 
 /// Translates `module`, which must be entirely in the LLVM dialect (the
 /// `llvm` stage of the CPU pipeline), to LLVM IR in `llvmContext`. The result

@@ -12,6 +12,7 @@
 #include "cascade/Target/CPU.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -96,7 +97,10 @@ cascade::createHostTargetMachine() {
 static Error checkLLVMStage(mlir::ModuleOp module) {
   mlir::Operation *offending = nullptr;
   module.getBody()->walk<mlir::WalkOrder::PreOrder>([&](mlir::Operation *op) {
-    if (llvm::isa_and_nonnull<mlir::LLVM::LLVMDialect>(op->getDialect()))
+    // The OpenMP dialect's ops (parallel regions of the parallel ranks) are
+    // translated to OpenMP runtime calls with the LLVM dialect around them.
+    if (llvm::isa_and_nonnull<mlir::LLVM::LLVMDialect,
+                              mlir::omp::OpenMPDialect>(op->getDialect()))
       return mlir::WalkResult::advance();
     offending = op;
     return mlir::WalkResult::interrupt();
@@ -181,6 +185,20 @@ Error cascade::emitObjectFile(llvm::Module &module,
   return Error::success();
 }
 
+llvm::cl::opt<int> &
+cascade::registerThreadsOption(llvm::cl::OptionCategory &category) {
+  auto &registered = llvm::cl::getRegisteredOptions();
+  auto it = registered.find("threads");
+  if (it != registered.end())
+    it->second->removeArgument();
+  static llvm::cl::opt<int> threads(
+      "threads",
+      llvm::cl::desc("threads for the parallel ranks (batch, head, query "
+                     "tile); default: OMP_NUM_THREADS, else every core"),
+      llvm::cl::init(0), llvm::cl::cat(category));
+  return threads;
+}
+
 Error cascade::linkSharedLibrary(StringRef objectPath, StringRef outPath) {
   if (!llvm::sys::fs::exists(objectPath))
     return makeError("object file '" + objectPath + "' does not exist");
@@ -199,8 +217,17 @@ Error cascade::linkSharedLibrary(StringRef objectPath, StringRef outPath) {
                      "': no C compiler driver found on PATH (tried cc, "
                      "clang-22, clang and gcc)");
 
-  llvm::SmallVector<StringRef> args = {driver,  "-shared",  "-o",
-                                       outPath, objectPath, "-lm"};
+  // Parallel ranks run on the OpenMP runtime (libomp); the library finds it
+  // through an rpath to the directory it was found in at build time.
+  llvm::SmallVector<StringRef> args = {driver,
+                                       "-shared",
+                                       "-o",
+                                       outPath,
+                                       objectPath,
+                                       "-L" CASCADE_LIBOMP_DIR,
+                                       "-Wl,-rpath," CASCADE_LIBOMP_DIR,
+                                       "-lomp",
+                                       "-lm"};
   std::string errorMessage;
   bool executionFailed = false;
   int exitCode = llvm::sys::ExecuteAndWait(
