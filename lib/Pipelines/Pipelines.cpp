@@ -21,19 +21,23 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
 
@@ -158,11 +162,41 @@ struct ReassociateFloatsPass
     });
   }
 };
+/// Replaces `math.exp`, `math.log`, `math.tanh`, ... on f32 (scalars and
+/// vectors) by polynomial approximations in arith and vector operations, so
+/// that the vectorized tile bodies do not call libm element by element.
+struct ApproximateMathPass
+    : public PassWrapper<ApproximateMathPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ApproximateMathPass)
+  StringRef getArgument() const override { return "cascade-approximate-math"; }
+  StringRef getDescription() const override {
+    return "Polynomial approximations of the f32 math functions";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<vector::VectorDialect, math::MathDialect>();
+  }
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateMathPolynomialApproximationPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
 } // namespace
+
+int64_t cascade::hostVectorWidth() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return 16;
+  if (features.lookup("avx2") || features.lookup("avx"))
+    return 8;
+  return 4;
+}
 
 /// Bufferization and lowering to the LLVM dialect, shared by the CPU and
 /// reference pipelines.
-static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops) {
+static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops,
+                                 int64_t vectorWidth) {
   // Elementwise arithmetic on tensors around the attention blocks.
   pm.addPass(createConvertElementwiseToLinalgPass());
   bufferization::OneShotBufferizePassOptions bufOpts;
@@ -181,6 +215,14 @@ static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops) {
     return;
   }
   pm.addPass(std::make_unique<CopiesToLinalgPass>());
+  if (vectorWidth > 0) {
+    cascade::VectorizeTilesOptions vectorize;
+    vectorize.width = vectorWidth;
+    pm.addPass(cascade::createVectorizeTiles(vectorize));
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
+  pm.addPass(std::make_unique<ApproximateMathPass>());
   pm.addPass(std::make_unique<ReassociateFloatsPass>());
   // The parallel ranks (batch, head, query tile) across the threads of the
   // OpenMP runtime: OMP_NUM_THREADS, or omp_set_num_threads of the caller.
@@ -193,6 +235,7 @@ static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops) {
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
@@ -228,10 +271,16 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   tileQueries.rank = "p";
   tileQueries.tile = options.tileN;
   pm.addPass(ein::createEinTileParallel(tileQueries));
+  // Contractions without selects, operands contiguous along the query rows
+  // of a tile (the vector rank).
+  pm.addPass(ein::createEinSimplifyConditions());
+  pm.addPass(ein::createEinPack());
   if (stopAfter == Stage::Ein1Pass)
     return;
   pm.addPass(createConvertEinToLoops());
-  addBufferizeAndLower(pm, stopAfter == Stage::Loops);
+  addBufferizeAndLower(pm, stopAfter == Stage::Loops,
+                       options.vectorWidth < 0 ? hostVectorWidth()
+                                               : int64_t(options.vectorWidth));
 }
 
 void cascade::buildCascadeReferencePipeline(OpPassManager &pm) {
@@ -239,7 +288,7 @@ void cascade::buildCascadeReferencePipeline(OpPassManager &pm) {
   // Cascades written directly in ein are evaluated as written, one pass per
   // reduction, without the partition and online rewrites.
   pm.addPass(createConvertEinToLoops());
-  addBufferizeAndLower(pm, /*stopAtLoops=*/false);
+  addBufferizeAndLower(pm, /*stopAtLoops=*/false, /*vectorWidth=*/0);
 }
 
 void cascade::registerCascadePipelines() {

@@ -176,4 +176,45 @@ def EinReassociate : Pass<"ein-reassociate"> {
   ];
 }
 
+def EinSimplifyConditions : Pass<"ein-simplify-conditions"> {
+  let summary = "Remove conditions that cannot change a result";
+  let description = [{
+    Two rules, applied in this order to each cascade:
+
+    - a sum `C[..] += f(.., X[..], ..) where c` whose map is a product with
+      `X` as a factor, where `X = g(..) where c` (the same condition, fill 0)
+      is read at the point it was written: the masked terms are products
+      with zero, so the sum is the same without `c`
+      (`SLNV += SLN * V where m <= p` with `SLN = exp(..) where m <= p`);
+    - a producer `X[..] = .. where c` whose every reader applies the same
+      condition `c` and reads `X` at the point it was written: the masked
+      elements of `X` are never read, so `X` needs no condition
+      (`BQK += Q * K where m <= p`, read by `LM max= BQK where m <= p` and
+      `SLN = exp(BQK - RM) where m <= p`).
+
+    The contractions of a masked attention then run without a select in
+    their inner loops; the mask is applied once per score, where the
+    scores are exponentiated. Conditions are compared after renaming ranks
+    by name; a condition computed in the map (`mask_mod`) is left alone.
+    A remark counts the conditions removed.
+  }];
+}
+
+def EinPack : Pass<"ein-pack"> {
+  let summary = "Copy operands read across the vector rank into a layout "
+                "where it is innermost";
+  let description = [{
+    The vector code of the CPU backend runs along the last rank of each
+    einsum's output (the query rows `p0` of a tile). A contraction input that
+    varies along that rank without it being its last index
+    (`BQK[m0, p0] += Q[p1 * 32 + p0, e] * K[m1 * 64 + m0, e]`) would be read
+    with a stride. When the input is a cascade operand and its access uses no
+    iterative rank, this pass copies it once per parallel point into
+    `QP[p1, e, p0] = Q[p1 * 32 + p0, e]` and the contraction reads
+    `QP[p1, e, p0]`, contiguous along `p0`. Arithmetic that the contraction
+    applies to that input alone (the softmax scale `q * 0.125`) moves into
+    the copy, out of the inner loop. A remark counts the packed operands.
+  }];
+}
+
 #endif // CASCADE_EIN_PASSES_TD

@@ -87,6 +87,12 @@ mlir::LogicalResult deriveOnePass(mlir::RewriterBase &rewriter,
                                   CascadeOp cascade, llvm::StringRef rank,
                                   int64_t tile);
 
+/// ein-simplify-conditions on one cascade; returns the conditions removed.
+int simplifyConditions(CascadeOp cascade);
+
+/// ein-pack on one cascade; returns the operands packed.
+int packOperands(mlir::RewriterBase &rewriter, CascadeOp cascade);
+
 } // namespace cascade::ein
 
 #endif // CASCADE_DIALECTS_EIN_TRANSFORMS_TRANSFORMS_H

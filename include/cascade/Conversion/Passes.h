@@ -8,6 +8,7 @@
 #define CASCADE_CONVERSION_PASSES_H
 
 #include "cascade/Conversion/EinToLoops.h"
+#include "cascade/Conversion/VectorizeTiles.h"
 
 namespace cascade {
 

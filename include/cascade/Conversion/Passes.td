@@ -60,4 +60,46 @@ def ConvertEinToLoops : Pass<"convert-ein-to-loops"> {
   ];
 }
 
+def VectorizeTiles : Pass<"cascade-vectorize-tiles"> {
+  let summary = "Register-tiled vector code for the linalg.generic ops of "
+                "the tile bodies";
+  let description = [{
+    Rewrites each `linalg.generic` on buffers whose output is contiguous in
+    its last dimension into loops of vector operations along that dimension
+    (the vector dimension `v`; the query rows `p0` in the tile bodies of the
+    CPU pipeline):
+
+    - an input that varies along `v` contiguously is read with
+      `vector.maskedload`; an input that does not depend on `v` is read as a
+      scalar and broadcast (an embedded broadcast in the FMA on AVX-512);
+    - the body's arithmetic is cloned on vectors (`linalg.index` of `v`
+      becomes `vector.step` plus the vector's offset), so conditions, masks,
+      modifiers and normalizers vectorize like the products;
+    - with reduction dimensions, the innermost other parallel dimension is
+      unrolled by `rows` and `v` by `vectors` vectors: `rows x vectors`
+      accumulators stay in registers over the reduction loops (for `Q K^T`
+      with `Q` packed as `[e][p0]`: one broadcast of `K[m0][e]` feeds
+      `vectors` FMAs);
+    - the last, partial vector of `v` is masked (`vector.create_mask`), the
+      last rows of the unrolled dimension run one at a time.
+
+    A generic is left as it is (for `convert-linalg-to-loops`) when it has
+    tensor semantics or several outputs, an access that is not a projected
+    permutation, an input that varies along `v` with a stride, or a body
+    operation that is not elementwise.
+  }];
+  let options = [
+    Option<"width", "width", "int64_t", /*default=*/"16",
+           "elements per vector (16 f32 for AVX-512, 8 for AVX2)">,
+    Option<"rows", "rows", "int64_t", /*default=*/"8",
+           "unroll of the innermost other parallel dimension in reductions">,
+    Option<"vectors", "vectors", "int64_t", /*default=*/"2",
+           "vectors per row along the vector dimension">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // CASCADE_CONVERSION_PASSES_TD

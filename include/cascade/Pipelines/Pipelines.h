@@ -41,7 +41,17 @@ struct CPUPipelineOptions
       llvm::cl::desc("query tile size: queries per parallel point (the p0 "
                      "extent; 1 keeps one query per point)"),
       llvm::cl::init(32)};
+  Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("elements per vector in the tile bodies (-1: from the "
+                     "host CPU, 16 with AVX-512, 8 with AVX2; 0: no vector "
+                     "code, scalar loops)"),
+      llvm::cl::init(-1)};
 };
+
+/// Elements of f32 per vector register on the host CPU: 16 with AVX-512, 8
+/// with AVX or AVX2, 4 otherwise.
+int64_t hostVectorWidth();
 
 /// Adds the CPU pipeline to `pm`, stopping after `stopAfter`. Functions that
 /// take and return tensors end up, at the LLVM stage, taking their results

@@ -1,0 +1,310 @@
+//===- Layout.cpp - Conditions and operand layouts for vector code -------===//
+//
+// Part of Cascade. Two rewrites that prepare a one-pass cascade for the
+// vectorized tile bodies of the CPU backend:
+//
+// - ein-simplify-conditions removes conditions that cannot change a result:
+//   a sum whose masked terms are products with a masked zero, and a
+//   producer whose every reader applies the same condition;
+// - ein-pack copies a cascade input that a contraction reads across the
+//   vector rank into a layout where that rank is innermost, folding the
+//   arithmetic the contraction applies to it alone (the softmax scale).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Ein/Transforms/Passes.h"
+#include "dialects/Ein/Transforms/Transforms.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace cascade::ein {
+#define GEN_PASS_DEF_EINSIMPLIFYCONDITIONS
+#define GEN_PASS_DEF_EINPACK
+#include "dialects/Ein/Transforms/Passes.h.inc"
+} // namespace cascade::ein
+
+using namespace mlir;
+using namespace cascade::ein;
+
+/// The condition of `op` with its dims and symbols renamed to positions in
+/// the cascade's rank table, printed: equal strings mean equal conditions.
+static std::string canonicalCondition(CascadeOp cascade, EinsumOp op) {
+  MLIRContext *ctx = op.getContext();
+  SmallVector<AffineExpr> dims, syms;
+  for (unsigned i = 0; i < op.getNumRanks(); ++i)
+    dims.push_back(getAffineDimExpr(cascade.rankIndex(op.getRankName(i)), ctx));
+  for (Attribute a : op.getSymbols())
+    syms.push_back(getAffineSymbolExpr(
+        cascade.rankIndex(cast<StringAttr>(a).getValue()), ctx));
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  for (IntegerSet set : op.getConditionSets()) {
+    os << "(";
+    for (unsigned i = 0; i < set.getNumConstraints(); ++i)
+      os << set.getConstraint(i).replaceDimsAndSymbols(dims, syms)
+         << (set.isEq(i) ? " == 0" : " >= 0") << "; ";
+    os << ")";
+  }
+  return s;
+}
+
+/// Whether `reader` reads `producer`'s result (as operand `idx`) at exactly
+/// the point it was written: the same ranks, by name, in the same order.
+static bool readsAtSamePoint(EinsumOp producer, EinsumOp reader, unsigned idx) {
+  if (producer.isRecurrence())
+    return false;
+  AffineMap out = producer.getOutputMap();
+  AffineMap in = reader.getInputMap(idx);
+  if (out.getNumResults() != in.getNumResults())
+    return false;
+  for (unsigned i = 0; i < out.getNumResults(); ++i) {
+    auto o = dyn_cast<AffineDimExpr>(out.getResult(i));
+    auto r = dyn_cast<AffineDimExpr>(in.getResult(i));
+    if (!o || !r ||
+        producer.getRankName(o.getPosition()) !=
+            reader.getRankName(r.getPosition()))
+      return false;
+  }
+  return true;
+}
+
+/// Whether the value `v` of a map body is zero whenever block argument
+/// `arg` is: `arg` itself or a product with it as a factor.
+static bool vanishesWith(Value v, Value arg) {
+  if (v == arg)
+    return true;
+  if (auto mul = v.getDefiningOp<arith::MulFOp>())
+    return vanishesWith(mul.getLhs(), arg) || vanishesWith(mul.getRhs(), arg);
+  return false;
+}
+
+int cascade::ein::simplifyConditions(CascadeOp cascade) {
+  int removed = 0;
+  SmallVector<EinsumOp> einsums;
+  cascade.getBodyBlock().walk([&](EinsumOp op) { einsums.push_back(op); });
+
+  // A sum whose every masked term is a product with an element that is
+  // zero wherever the same condition is false sums the same without it.
+  for (EinsumOp sum : einsums) {
+    if (sum.getReduction() != ReductionKind::Add || sum.isRecurrence() ||
+        !sum.getCondition() || hasPredicate(sum))
+      continue;
+    std::string cond = canonicalCondition(cascade, sum);
+    Value yielded = mapResult(sum);
+    for (auto [idx, input] : llvm::enumerate(sum.getInputs())) {
+      auto producer = input.getDefiningOp<EinsumOp>();
+      if (!producer || producer == sum ||
+          producer.getReduction() != ReductionKind::None ||
+          producer.getEffectiveFill() != 0.0 ||
+          canonicalCondition(cascade, producer) != cond ||
+          !readsAtSamePoint(producer, sum, idx) ||
+          !vanishesWith(yielded, sum.getMapBlock().getArgument(idx)))
+        continue;
+      sum->removeAttr("condition");
+      ++removed;
+      break;
+    }
+  }
+
+  // A producer whose readers all apply its condition at the point it wrote:
+  // its masked elements are never read.
+  for (EinsumOp producer : llvm::reverse(einsums)) {
+    if (!producer.getCondition() || hasPredicate(producer) ||
+        producer.isRecurrence() || producer.getResult().use_empty())
+      continue;
+    std::string cond = canonicalCondition(cascade, producer);
+    bool allGuarded =
+        llvm::all_of(producer.getResult().getUses(), [&](OpOperand &use) {
+          auto reader = dyn_cast<EinsumOp>(use.getOwner());
+          return reader && reader != producer && reader.getCondition() &&
+                 canonicalCondition(cascade, reader) == cond &&
+                 readsAtSamePoint(producer, reader, use.getOperandNumber());
+        });
+    if (!allGuarded)
+      continue;
+    producer->removeAttr("condition");
+    ++removed;
+  }
+  return removed;
+}
+
+/// The ranks of the iterative loop: the `r` of every recurrence `X[r + 1]`.
+static llvm::StringSet<> iterativeRanks(CascadeOp cascade) {
+  llvm::StringSet<> ranks;
+  cascade.getBodyBlock().walk([&](EinsumOp op) {
+    int64_t d = op.getIterativeDim();
+    if (d >= 0)
+      ranks.insert(op.getRankName(d));
+  });
+  return ranks;
+}
+
+/// The arithmetic of `sum`'s map that depends on block argument `arg` only
+/// (and constants): a chain of single-use ops from `arg`. Returns the ops in
+/// order; the last one's result is what the rest of the map reads.
+static SmallVector<Operation *> unaryPrologue(EinsumOp sum, Value arg) {
+  SmallVector<Operation *> chain;
+  Value current = arg;
+  Block &block = sum.getMapBlock();
+  while (current.hasOneUse()) {
+    Operation *user = *current.getUsers().begin();
+    if (!isa<arith::MulFOp, arith::DivFOp, arith::AddFOp, arith::SubFOp,
+             arith::NegFOp>(user))
+      break;
+    bool othersConstant = llvm::all_of(user->getOperands(), [&](Value o) {
+      if (o == current)
+        return true;
+      if (auto c = o.getDefiningOp<arith::ConstantOp>())
+        return c->getBlock() == &block || !c->getParentOfType<EinsumOp>();
+      return false;
+    });
+    if (!othersConstant)
+      break;
+    chain.push_back(user);
+    current = user->getResult(0);
+  }
+  return chain;
+}
+
+int cascade::ein::packOperands(RewriterBase &rewriter, CascadeOp cascade) {
+  int packed = 0;
+  llvm::StringSet<> iterative = iterativeRanks(cascade);
+  Block &body = cascade.getBodyBlock();
+  SmallVector<EinsumOp> sums;
+  body.walk([&](EinsumOp op) {
+    if (!op.getReducedDims().empty() && !op.isRecurrence())
+      sums.push_back(op);
+  });
+  for (EinsumOp sum : sums) {
+    AffineMap out = sum.getOutputMap();
+    if (out.getNumResults() == 0)
+      continue;
+    auto last = dyn_cast<AffineDimExpr>(out.getResults().back());
+    if (!last)
+      continue;
+    unsigned vdim = last.getPosition();
+    std::string vrank = sum.getRankName(vdim).str();
+    for (unsigned idx = 0; idx < sum.getInputs().size(); ++idx) {
+      Value input = sum.getInputs()[idx];
+      auto arg = dyn_cast<BlockArgument>(input);
+      // Einsums compute floats of the cascade's element type; other operands
+      // (document ids, boolean masks) are read where they are.
+      if (!arg || arg.getOwner() != &body ||
+          cast<RankedTensorType>(input.getType()).getElementType() !=
+              sum.getType().getElementType())
+        continue;
+      AffineMap access = sum.getInputMap(idx);
+      if (!access.isFunctionOfDim(vdim) || access.getNumResults() == 0 ||
+          access.getResults().back() ==
+              getAffineDimExpr(vdim, sum.getContext()))
+        continue;
+      // The ranks the access uses, in order, the vector rank last; none may
+      // be iterative (the copy is made once per parallel point).
+      SmallVector<unsigned> dims;
+      for (AffineExpr e : access.getResults())
+        e.walk([&](AffineExpr s) {
+          if (auto d = dyn_cast<AffineDimExpr>(s))
+            if (d.getPosition() != vdim &&
+                !llvm::is_contained(dims, d.getPosition()))
+              dims.push_back(d.getPosition());
+        });
+      dims.push_back(vdim);
+      if (llvm::any_of(dims, [&](unsigned d) {
+            return iterative.contains(sum.getRankName(d));
+          }))
+        continue;
+
+      // The copy `XP[dims..., v] = f(X[access])`.
+      EinsumSpec pack(sum.getContext());
+      pack.name = cascade.uniqueTensorName(tensorName(input) + "P");
+      pack.elementType = sum.getType().getElementType();
+      SmallVector<AffineExpr> replacements;
+      for (unsigned d = 0; d < sum.getNumRanks(); ++d)
+        replacements.push_back(getAffineConstantExpr(0, sum.getContext()));
+      for (unsigned d : dims) {
+        replacements[d] = pack.dim(sum.getRankName(d));
+        pack.output.push_back(replacements[d]);
+      }
+      SmallVector<AffineExpr> symReplacements;
+      for (Attribute s : sum.getSymbols())
+        symReplacements.push_back(pack.sym(cast<StringAttr>(s).getValue()));
+      SmallVector<AffineExpr> packAccess;
+      for (AffineExpr e : access.getResults())
+        packAccess.push_back(
+            e.replaceDimsAndSymbols(replacements, symReplacements));
+      pack.addInput(input, packAccess);
+
+      BlockArgument element = sum.getMapBlock().getArgument(idx);
+      SmallVector<Operation *> prologue = unaryPrologue(sum, element);
+      rewriter.setInsertionPoint(sum);
+      EinsumOp copy = buildEinsum(
+          rewriter, sum.getLoc(), cascade, pack,
+          [&](OpBuilder &b, Location loc, ValueRange elements) -> Value {
+            IRMapping map;
+            map.map(element, elements[0]);
+            for (Operation *op : prologue) {
+              for (Value o : op->getOperands())
+                if (auto c = o.getDefiningOp<arith::ConstantOp>();
+                    c && !map.contains(o))
+                  map.map(o, b.clone(*c)->getResult(0));
+              b.clone(*op, map);
+            }
+            return map.lookupOrDefault(prologue.empty()
+                                           ? Value(element)
+                                           : prologue.back()->getResult(0));
+          });
+
+      // The contraction reads the copy at (dims..., v), and no longer
+      // applies the folded arithmetic.
+      SmallVector<AffineExpr> newAccess;
+      for (unsigned d : dims)
+        newAccess.push_back(getAffineDimExpr(d, sum.getContext()));
+      SmallVector<Attribute> maps(sum.getInputMaps().begin(),
+                                  sum.getInputMaps().end());
+      maps[idx] = AffineMapAttr::get(
+          AffineMap::get(sum.getNumRanks(), access.getNumSymbols(), newAccess,
+                         sum.getContext()));
+      rewriter.modifyOpInPlace(sum, [&] {
+        sum.getInputsMutable()[idx].set(copy.getResult());
+        sum.setInputMapsAttr(rewriter.getArrayAttr(maps));
+      });
+      if (!prologue.empty()) {
+        rewriter.replaceAllUsesWith(prologue.back()->getResult(0), element);
+        for (Operation *op : llvm::reverse(prologue))
+          rewriter.eraseOp(op);
+      }
+      ++packed;
+    }
+  }
+  return packed;
+}
+
+namespace {
+struct EinSimplifyConditionsPass
+    : cascade::ein::impl::EinSimplifyConditionsBase<EinSimplifyConditionsPass> {
+  void runOnOperation() override {
+    getOperation()->walk([&](CascadeOp cascade) {
+      int n = simplifyConditions(cascade);
+      if (n > 0)
+        cascade.emitRemark()
+            << "cascade '" << cascade.getName() << "': " << n << " condition"
+            << (n == 1 ? "" : "s") << " removed";
+    });
+  }
+};
+
+struct EinPackPass : cascade::ein::impl::EinPackBase<EinPackPass> {
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    getOperation()->walk([&](CascadeOp cascade) {
+      int n = packOperands(rewriter, cascade);
+      if (n > 0)
+        cascade.emitRemark()
+            << "cascade '" << cascade.getName() << "': " << n << " operand"
+            << (n == 1 ? "" : "s") << " packed with the vector rank innermost";
+    });
+  }
+};
+} // namespace
