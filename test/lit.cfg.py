@@ -47,6 +47,9 @@ tools = [
 llvm_config.add_tool_substitutions(tools, [config.cascade_tools_dir])
 
 # Optional features.
+# cascade-bench is built when OpenBLAS (libopenblas-dev) is installed.
+if os.path.exists(os.path.join(config.cascade_tools_dir, "cascade-bench")):
+    config.available_features.add("cascade-bench")
 if os.path.exists("/usr/local/cuda/bin/ptxas") or shutil.which("ptxas"):
     config.available_features.add("ptxas")
 

@@ -88,6 +88,12 @@ static cl::opt<int64_t>
 
 extern "C" void omp_set_num_threads(int);
 
+static cl::opt<int64_t> vectorWidth(
+    "vector-width",
+    cl::desc("elements per vector in the tile bodies (default: from the "
+             "CPU, 16 with AVX-512; 0: scalar loops)"),
+    cl::init(-1), cl::cat(category));
+
 static void fail(const std::string &msg) {
   fmt::print(stderr, "cascade-run: error: {}\n", msg);
   std::exit(1);
@@ -456,6 +462,10 @@ int main(int argc, char **argv) {
   if (tileM <= 0)
     fail(fmt::format("--tile-m must be positive, found {}", tileM.getValue()));
   options.tileN = tileN;
+  options.vectorWidth = vectorWidth;
+  if (vectorWidth < -1)
+    fail(fmt::format("--vector-width must be 0 (scalar) or positive, found {}",
+                     vectorWidth.getValue()));
   if (tileN <= 0)
     fail(fmt::format("--tile-n must be positive, found {}", tileN.getValue()));
   int threads = threadsOpt;

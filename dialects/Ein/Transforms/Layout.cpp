@@ -272,8 +272,17 @@ int cascade::ein::packOperands(RewriterBase &rewriter, CascadeOp cascade) {
       });
       if (!prologue.empty()) {
         rewriter.replaceAllUsesWith(prologue.back()->getResult(0), element);
-        for (Operation *op : llvm::reverse(prologue))
+        SmallVector<Operation *> constants;
+        for (Operation *op : llvm::reverse(prologue)) {
+          for (Value o : op->getOperands())
+            if (auto c = o.getDefiningOp<arith::ConstantOp>();
+                c && c->getBlock() == &sum.getMapBlock())
+              constants.push_back(c);
           rewriter.eraseOp(op);
+        }
+        for (Operation *c : constants)
+          if (c->use_empty())
+            rewriter.eraseOp(c);
       }
       ++packed;
     }

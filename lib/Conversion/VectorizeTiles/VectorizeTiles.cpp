@@ -395,7 +395,8 @@ struct VectorizeTilesPass
       getOperation()->emitError()
           << "cascade-vectorize-tiles: width, rows and vectors must be "
              "positive (got "
-          << width << ", " << rows << ", " << vectors << ")";
+          << int64_t(width) << ", " << int64_t(rows) << ", " << int64_t(vectors)
+          << ")";
       return signalPassFailure();
     }
     TileVectorShape shape{width, rows, vectors};

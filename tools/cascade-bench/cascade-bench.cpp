@@ -1,0 +1,470 @@
+//===- cascade-bench.cpp - Attention throughput against its baselines ----===//
+//
+// Part of Cascade. Compiles one attention kernel per configuration with the
+// CPU pipeline and measures, in the same run: the compiled kernel, the
+// unfused baseline (OpenBLAS sgemm + softmax + sgemm), the machine's sgemm
+// throughput at the same thread count (the ceiling of a fused kernel) and its
+// read bandwidth (the ceiling of decode). Prints a table of throughputs and
+// ratios, the compile time and the error against an fp64 reference on
+// sampled query rows; --json writes the same as records.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Unfused.h"
+
+#include "cascade/Pipelines/Pipelines.h"
+#include "cascade/Registration.h"
+#include "cascade/Target/CPU.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <random>
+#include <thread>
+
+using namespace mlir;
+using namespace cascade::bench;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("cascade-bench options");
+static cl::opt<std::string>
+    shapeOpt("shape",
+             cl::desc("B,Hq,Hkv,N,M,D of one configuration (default: the "
+                      "standard suite)"),
+             cl::cat(category));
+static cl::opt<std::string>
+    variantOpt("variant",
+               cl::desc("softmax, causal or window=W (a causal window of W "
+                        "keys); default with --shape: softmax"),
+               cl::init("softmax"), cl::cat(category));
+static cl::opt<std::string> dtypeOpt("dtype",
+                                     cl::desc("element type: f32 (bf16 is "
+                                              "not implemented yet)"),
+                                     cl::init("f32"), cl::cat(category));
+static cl::opt<unsigned> repeatOpt("repeat",
+                                   cl::desc("timed runs per measurement (the "
+                                            "best is reported; default 3)"),
+                                   cl::init(3), cl::cat(category));
+static cl::opt<std::string>
+    jsonOpt("json", cl::desc("write the records to FILE as a JSON list"),
+            cl::cat(category));
+static cl::opt<int64_t> tileMOpt("tile-m", cl::desc("key tile size"),
+                                 cl::init(64), cl::cat(category));
+static cl::opt<int64_t> tileNOpt("tile-n", cl::desc("query tile size"),
+                                 cl::init(32), cl::cat(category));
+static cl::opt<unsigned>
+    checkRowsOpt("check-rows",
+                 cl::desc("query rows per head compared with the fp64 "
+                          "reference (default 32)"),
+                 cl::init(32), cl::cat(category));
+static cl::opt<bool>
+    noBaselines("no-baselines",
+                cl::desc("measure only Cascade's kernel (no unfused run, "
+                         "sgemm or bandwidth probe)"),
+                cl::cat(category));
+
+extern "C" void omp_set_num_threads(int);
+
+[[noreturn]] static void fail(const std::string &msg) {
+  fmt::print(stderr, "cascade-bench: error: {}\n", msg);
+  std::exit(1);
+}
+
+static double now() {
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+struct Config {
+  int64_t B, Hq, Hkv, N, M, D;
+  std::string variant; // softmax | causal | window=W
+  int threads;
+  MaskSpec mask;
+  bool decode() const { return N == 1; }
+  std::string shape() const {
+    return fmt::format("{},{},{},{},{},{}", B, Hq, Hkv, N, M, D);
+  }
+};
+
+struct Result {
+  double cascadeSeconds = 0, compileSeconds = 0, unfusedSeconds = 0;
+  double sgemmGflops = 0, bandwidthGBs = 0, maxAbsError = 0;
+  double flops = 0, bytes = 0;
+};
+
+/// A rank-4 strided memref descriptor over a row-major buffer.
+struct Descriptor {
+  std::vector<int64_t> fields;
+  Descriptor(float *data, const int64_t (&sizes)[4]) {
+    auto ptr = reinterpret_cast<int64_t>(data);
+    fields = {ptr, ptr, 0};
+    for (int64_t s : sizes)
+      fields.push_back(s);
+    int64_t stride = 1;
+    int64_t strides[4];
+    for (int i = 3; i >= 0; --i) {
+      strides[i] = stride;
+      stride *= sizes[i];
+    }
+    for (int64_t s : strides)
+      fields.push_back(s);
+  }
+};
+} // namespace
+
+static MaskSpec parseVariant(const std::string &variant) {
+  MaskSpec mask;
+  if (variant == "softmax")
+    return mask;
+  if (variant == "causal") {
+    mask.causal = true;
+    return mask;
+  }
+  llvm::StringRef v(variant);
+  if (v.consume_front("window=")) {
+    int64_t w;
+    if (v.getAsInteger(10, w) || w <= 0)
+      fail(fmt::format("--variant window=W needs a positive W, got '{}'",
+                       variant));
+    mask.causal = true;
+    mask.window = w;
+    return mask;
+  }
+  fail(fmt::format("unknown --variant '{}' (softmax, causal or window=W)",
+                   variant));
+}
+
+static std::string attentionSource(const Config &c) {
+  std::string q = fmt::format("tensor<{}x{}x{}x{}xf32>", c.B, c.Hq, c.N, c.D);
+  std::string kv = fmt::format("tensor<{}x{}x{}x{}xf32>", c.B, c.Hkv, c.M, c.D);
+  std::string attrs;
+  if (c.mask.window > 0)
+    attrs = fmt::format(" {{causal = #attn.causal<top_left>, window = "
+                        "array<i64: {}, 0>}}",
+                        c.mask.window - 1);
+  else if (c.mask.causal)
+    attrs = " {causal = #attn.causal<top_left>}";
+  return fmt::format(
+      "func.func @attention(%q: {0}, %k: {1}, %v: {1}) -> {0} {{\n"
+      "  %o = attn.attention %q, %k, %v{2} : {0}, {1}, {1} -> {0}\n"
+      "  return %o : {0}\n}}\n",
+      q, kv, attrs);
+}
+
+/// Query-key pairs the mask keeps: the work a masked kernel must do.
+static double keptPairs(const Config &c) {
+  double pairs = 0;
+  for (int64_t p = 0; p < c.N; ++p) {
+    int64_t hi = c.mask.causal ? std::min(p, c.M - 1) : c.M - 1;
+    int64_t lo =
+        c.mask.window > 0 ? std::max<int64_t>(0, p - c.mask.window + 1) : 0;
+    pairs += std::max<int64_t>(0, hi - lo + 1);
+  }
+  return pairs;
+}
+
+/// The max abs error of `o` against an fp64 reference on sampled rows.
+static double sampledError(const Config &c, const std::vector<float> &q,
+                           const std::vector<float> &k,
+                           const std::vector<float> &v,
+                           const std::vector<float> &o) {
+  std::vector<int64_t> rows = {0, c.N / 2, c.N - 1};
+  std::mt19937 rng(7);
+  while (rows.size() < std::min<size_t>(checkRowsOpt, c.N))
+    rows.push_back(std::uniform_int_distribution<int64_t>(0, c.N - 1)(rng));
+  double scale = 1.0 / std::sqrt(double(c.D)), worst = 0;
+  std::vector<double> s(c.M), acc(c.D);
+  for (int64_t b = 0; b < c.B; ++b)
+    for (int64_t h = 0; h < c.Hq; ++h) {
+      int64_t hk = h / (c.Hq / c.Hkv);
+      const float *kh = k.data() + (b * c.Hkv + hk) * c.M * c.D;
+      const float *vh = v.data() + (b * c.Hkv + hk) * c.M * c.D;
+      for (int64_t p : rows) {
+        const float *qr = q.data() + ((b * c.Hq + h) * c.N + p) * c.D;
+        const float *orow = o.data() + ((b * c.Hq + h) * c.N + p) * c.D;
+        double mx = -INFINITY;
+        for (int64_t m = 0; m < c.M; ++m) {
+          if (!c.mask.keeps(p, m)) {
+            s[m] = -INFINITY;
+            continue;
+          }
+          double dot = 0;
+          for (int64_t e = 0; e < c.D; ++e)
+            dot += double(qr[e]) * kh[m * c.D + e];
+          s[m] = dot * scale;
+          mx = std::max(mx, s[m]);
+        }
+        std::fill(acc.begin(), acc.end(), 0.0);
+        double sum = 0;
+        for (int64_t m = 0; m < c.M; ++m) {
+          if (s[m] == -INFINITY)
+            continue;
+          double w = std::exp(s[m] - mx);
+          sum += w;
+          for (int64_t f = 0; f < c.D; ++f)
+            acc[f] += w * vh[m * c.D + f];
+        }
+        for (int64_t f = 0; f < c.D; ++f) {
+          double ref = sum > 0 ? acc[f] / sum : 0.0;
+          worst = std::max(worst, std::abs(ref - double(orow[f])));
+        }
+      }
+    }
+  return worst;
+}
+
+static Result runConfig(MLIRContext &ctx, const Config &c,
+                        std::map<int, double> &sgemmCache,
+                        std::map<int, double> &bandwidthCache) {
+  Result r;
+  double t0 = now();
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(attentionSource(c), &ctx);
+  if (!module)
+    fail("cannot parse the generated attention module for " + c.shape());
+  PassManager pm(&ctx);
+  cascade::CPUPipelineOptions options;
+  options.tileM = tileMOpt;
+  options.tileN = tileNOpt;
+  cascade::buildCascadeCPUPipeline(pm, options);
+  if (failed(pm.run(*module)))
+    fail("the CPU pipeline failed for " + c.shape());
+  auto machine = cascade::createHostTargetMachine();
+  if (!machine)
+    fail("cannot target this CPU: " + llvm::toString(machine.takeError()));
+  ExecutionEngineOptions engineOptions;
+  auto transformer = makeOptimizingTransformer(3, 0, machine->get());
+  engineOptions.transformer = transformer;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = ExecutionEngine::create(*module, engineOptions);
+  if (!engine)
+    fail("JIT compilation failed: " + llvm::toString(engine.takeError()));
+  auto fn = (*engine)->lookupPacked("_mlir_ciface_attention");
+  if (!fn)
+    fail("compiled kernel not found: " + llvm::toString(fn.takeError()));
+  r.compileSeconds = now() - t0;
+
+  int64_t qSize = c.B * c.Hq * c.N * c.D, kvSize = c.B * c.Hkv * c.M * c.D;
+  std::vector<float> q(qSize), k(kvSize), v(kvSize), o(qSize), ou(qSize);
+  std::mt19937 rng(0);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  for (auto *buf : {&q, &k, &v})
+    for (float &x : *buf)
+      x = dist(rng);
+  Descriptor dq(q.data(), {c.B, c.Hq, c.N, c.D}),
+      dk(k.data(), {c.B, c.Hkv, c.M, c.D}),
+      dv(v.data(), {c.B, c.Hkv, c.M, c.D}),
+      dout(o.data(), {c.B, c.Hq, c.N, c.D});
+  void *ptrs[4] = {dq.fields.data(), dk.fields.data(), dv.fields.data(),
+                   dout.fields.data()};
+  void *packed[4] = {&ptrs[0], &ptrs[1], &ptrs[2], &ptrs[3]};
+
+  omp_set_num_threads(c.threads);
+  auto best = [&](auto &&run) {
+    run(); // warm-up: threads, caches, page faults
+    double t = INFINITY;
+    for (unsigned i = 0; i < std::max(1u, repeatOpt.getValue()); ++i) {
+      double s = now();
+      run();
+      t = std::min(t, now() - s);
+    }
+    return t;
+  };
+  r.cascadeSeconds = best([&] { (*fn)(packed); });
+  r.maxAbsError = sampledError(c, q, k, v, o);
+  r.flops = 4.0 * c.B * c.Hq * keptPairs(c) * c.D;
+  r.bytes = 4.0 * (2.0 * kvSize + 2.0 * qSize);
+
+  if (!noBaselines) {
+    r.unfusedSeconds = best([&] {
+      unfusedAttention(q.data(), k.data(), v.data(), ou.data(), c.B, c.Hq,
+                       c.Hkv, c.N, c.M, c.D, c.mask, c.threads);
+    });
+    if (!sgemmCache.count(c.threads))
+      sgemmCache[c.threads] = sgemmGflops(c.threads, 2048, 3);
+    r.sgemmGflops = sgemmCache[c.threads];
+    if (c.decode()) {
+      if (!bandwidthCache.count(c.threads))
+        bandwidthCache[c.threads] =
+            readBandwidthGBs(c.threads, int64_t(512) << 20, 3);
+      r.bandwidthGBs = bandwidthCache[c.threads];
+    }
+  }
+  return r;
+}
+
+static std::vector<int64_t> parseShape(const std::string &s) {
+  llvm::SmallVector<llvm::StringRef> parts;
+  llvm::StringRef(s).split(parts, ',');
+  std::vector<int64_t> dims;
+  for (llvm::StringRef p : parts) {
+    int64_t d;
+    if (p.trim().getAsInteger(10, d) || d <= 0)
+      fail(fmt::format("--shape '{}': expected six positive integers "
+                       "B,Hq,Hkv,N,M,D",
+                       s));
+    dims.push_back(d);
+  }
+  if (dims.size() != 6)
+    fail(fmt::format("--shape '{}': expected six positive integers "
+                     "B,Hq,Hkv,N,M,D, got {}",
+                     s, dims.size()));
+  if (dims[1] % dims[2] != 0)
+    fail(fmt::format("--shape '{}': Hq ({}) must be a multiple of Hkv ({})", s,
+                     dims[1], dims[2]));
+  return dims;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM y(argc, argv);
+  // OpenMP workers sleep as soon as a kernel returns instead of spinning for
+  // 200 ms, so that they do not steal the cores from the baselines measured
+  // next (each kernel call is one parallel region: waking them is cheap).
+  setenv("KMP_BLOCKTIME", "0", /*overwrite=*/0);
+  cl::opt<int> &threadsOpt = cascade::registerThreadsOption(category);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "cascade-bench: attention throughput of Cascade's CPU kernels against "
+      "their baselines\n\n"
+      "For each configuration, in one run: Cascade's compiled kernel, the "
+      "unfused baseline\n(OpenBLAS sgemm + softmax + sgemm, heads over the "
+      "threads), the sgemm throughput\nat the same thread count (the "
+      "ceiling) and, for decode (N = 1), the read bandwidth.\nGFLOP/s count "
+      "4*B*Hq*D per query-key pair the mask keeps; decode reports GB/s\nof "
+      "Q, K, V and O. Without --shape it runs the standard suite at 1 and 2 "
+      "threads\n(or --threads).\n");
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+
+  if (dtypeOpt != "f32")
+    fail(fmt::format("--dtype {}: only f32 is implemented by the CPU "
+                     "backend (bf16 is not yet)",
+                     dtypeOpt.getValue()));
+  if (tileMOpt <= 0 || tileNOpt <= 0)
+    fail("--tile-m and --tile-n must be positive");
+  if (threadsOpt < 0)
+    fail("--threads must be positive");
+
+  std::vector<int> threadCounts;
+  if (threadsOpt > 0)
+    threadCounts = {threadsOpt};
+  else if (shapeOpt.empty())
+    threadCounts = {1, 2};
+  else
+    threadCounts = {int(std::max(1u, std::thread::hardware_concurrency()))};
+
+  std::vector<Config> configs;
+  auto add = [&](std::vector<int64_t> d, const std::string &variant) {
+    for (int t : threadCounts)
+      configs.push_back(Config{d[0], d[1], d[2], d[3], d[4], d[5], variant, t,
+                               parseVariant(variant)});
+  };
+  if (!shapeOpt.empty()) {
+    add(parseShape(shapeOpt), variantOpt);
+  } else {
+    for (auto d : std::vector<std::vector<int64_t>>{{1, 8, 8, 512, 512, 64},
+                                                    {1, 8, 8, 2048, 2048, 64},
+                                                    {1, 8, 8, 4096, 4096, 128}})
+      for (const char *variant : {"softmax", "causal"})
+        add(d, variant);
+    add({1, 32, 8, 1, 8192, 128}, "softmax");
+  }
+
+  DialectRegistry registry;
+  cascade::registerCascadeDialects(registry);
+  cascade::registerCascadeDependentDialects(registry);
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+
+  std::string cpu = llvm::sys::getHostCPUName().str();
+  fmt::print("cascade-bench: f32, CPU {} ({} hardware threads), tiles {}x{}, "
+             "best of {}\n",
+             cpu, std::thread::hardware_concurrency(), tileNOpt.getValue(),
+             tileMOpt.getValue(), repeatOpt.getValue());
+  fmt::print("{:<22} {:<10} {:>3} {:>10} {:>9} {:>10} {:>9} {:>8} {:>7} "
+             "{:>8} {:>8} {:>8} {:>9}\n",
+             "B,Hq,Hkv,N,M,D", "variant", "thr", "cascade ms", "GFLOP/s",
+             "unfused ms", "GFLOP/s", "sgemm", "BW GB/s", "/peak", "/unfused",
+             "compile", "max err");
+
+  std::map<int, double> sgemmCache, bandwidthCache;
+  llvm::json::Array records;
+  for (const Config &c : configs) {
+    Result r = runConfig(ctx, c, sgemmCache, bandwidthCache);
+    double gflops = r.flops / r.cascadeSeconds * 1e-9;
+    double gbs = r.bytes / r.cascadeSeconds * 1e-9;
+    double unfusedGflops =
+        r.unfusedSeconds > 0 ? r.flops / r.unfusedSeconds * 1e-9 : 0;
+    // Decode is bound by memory: its ceiling is the bandwidth.
+    double ofPeak = c.decode()
+                        ? (r.bandwidthGBs > 0 ? gbs / r.bandwidthGBs : 0)
+                        : (r.sgemmGflops > 0 ? gflops / r.sgemmGflops : 0);
+    double ofUnfused =
+        r.unfusedSeconds > 0 ? r.unfusedSeconds / r.cascadeSeconds : 0;
+    fmt::print("{:<22} {:<10} {:>3} {:>10.3f} {:>9.1f} {:>10.3f} {:>9.1f} "
+               "{:>8.1f} {:>7.1f} {:>8.2f} {:>8.2f} {:>7.2f}s {:>9.2e}{}\n",
+               c.shape(), c.variant, c.threads, r.cascadeSeconds * 1e3,
+               c.decode() ? gbs : gflops, r.unfusedSeconds * 1e3, unfusedGflops,
+               r.sgemmGflops, r.bandwidthGBs, ofPeak, ofUnfused,
+               r.compileSeconds, r.maxAbsError,
+               c.decode() ? "  (decode: GB/s, /peak of bandwidth)" : "");
+    llvm::json::Object rec{
+        {"B", c.B},
+        {"Hq", c.Hq},
+        {"Hkv", c.Hkv},
+        {"N", c.N},
+        {"M", c.M},
+        {"D", c.D},
+        {"variant", c.variant},
+        {"dtype", "f32"},
+        {"threads", c.threads},
+        {"target", "cpu"},
+        {"cpu", cpu},
+        {"cascade_seconds", r.cascadeSeconds},
+        {"cascade_gflops", gflops},
+        {"unfused_seconds", r.unfusedSeconds},
+        {"unfused_gflops", unfusedGflops},
+        {"sgemm_gflops", r.sgemmGflops},
+        {"bandwidth_gbs", r.bandwidthGBs},
+        {"compile_seconds", r.compileSeconds},
+        {"max_abs_error", r.maxAbsError},
+        {"cascade_over_peak", ofPeak},
+        {"cascade_over_unfused", ofUnfused},
+    };
+    if (c.decode())
+      rec["cascade_gbs"] = gbs;
+    records.push_back(std::move(rec));
+  }
+
+  if (!jsonOpt.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(jsonOpt, ec);
+    if (ec)
+      fail(fmt::format("cannot write '{}': {}", jsonOpt.getValue(),
+                       ec.message()));
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(records))) << "\n";
+  }
+  return 0;
+}
