@@ -302,7 +302,9 @@ static Result runConfig(MLIRContext &ctx, const Config &c,
                        c.Hkv, c.N, c.M, c.D, c.mask, c.threads);
     });
     if (!sgemmCache.count(c.threads))
-      sgemmCache[c.threads] = sgemmGflops(c.threads, 2048, 3);
+      // Best of 5 products large enough to keep every thread busy.
+      sgemmCache[c.threads] =
+          sgemmGflops(c.threads, c.threads > 1 ? 3072 : 2048, 5);
     r.sgemmGflops = sgemmCache[c.threads];
     if (c.decode()) {
       if (!bandwidthCache.count(c.threads))
