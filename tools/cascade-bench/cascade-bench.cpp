@@ -250,14 +250,7 @@ static Result runConfig(MLIRContext &ctx, const Config &c,
   cascade::buildCascadeCPUPipeline(pm, options);
   if (failed(pm.run(*module)))
     fail("the CPU pipeline failed for " + c.shape());
-  auto machine = cascade::createHostTargetMachine();
-  if (!machine)
-    fail("cannot target this CPU: " + llvm::toString(machine.takeError()));
-  ExecutionEngineOptions engineOptions;
-  auto transformer = makeOptimizingTransformer(3, 0, machine->get());
-  engineOptions.transformer = transformer;
-  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  auto engine = ExecutionEngine::create(*module, engineOptions);
+  auto engine = cascade::createHostJIT(*module);
   if (!engine)
     fail("JIT compilation failed: " + llvm::toString(engine.takeError()));
   auto fn = (*engine)->lookupPacked("_mlir_ciface_attention");

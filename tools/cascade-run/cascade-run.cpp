@@ -232,18 +232,10 @@ compile(ModuleOp module, llvm::function_ref<void(OpPassManager &)> build,
   build(pm);
   if (failed(pm.run(module)))
     return nullptr;
-  ExecutionEngineOptions opts;
-  // Optimize for this CPU (its vector width and features), as cascadec does.
-  auto machine = cascade::createHostTargetMachine();
-  if (!machine)
-    fail("cannot target this CPU: " + llvm::toString(machine.takeError()));
-  auto transformer = makeOptimizingTransformer(3, 0, machine->get());
-  opts.transformer = transformer;
-  opts.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  auto engine = ExecutionEngine::create(module, opts);
-  if (!engine) {
+  // Optimized for this CPU (its vector width and features), as cascadec does.
+  auto engine = cascade::createHostJIT(module);
+  if (!engine)
     fail("JIT compilation failed: " + llvm::toString(engine.takeError()));
-  }
   if (withReference)
     (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
       llvm::orc::SymbolMap map;

@@ -17,6 +17,7 @@
 #ifndef CASCADE_TARGET_CPU_H
 #define CASCADE_TARGET_CPU_H
 
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CommandLine.h"
@@ -36,6 +37,11 @@ namespace cascade {
 /// features, the PIC relocation model and aggressive (-O3) code generation.
 /// Initializes the native target on first use.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createHostTargetMachine();
+
+/// JIT-compiles `module` (in the LLVM dialect) for the host CPU as cascadec
+/// would: the host target machine, LLVM -O3, aggressive code generation.
+llvm::Expected<std::unique_ptr<mlir::ExecutionEngine>>
+createHostJIT(mlir::ModuleOp module);
 
 /// Registers the tools' `--threads` option in `category` (libLLVM registers
 /// an option of that name, which the tools do not use; it is removed first).

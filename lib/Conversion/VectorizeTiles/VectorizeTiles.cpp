@@ -83,7 +83,6 @@ private:
   /// The body at row `r`, vector `j`, with `acc` as the output's value.
   Value emitBody(OpBuilder &b, int64_t r, int64_t j, Value acc);
   Value broadcastTo(OpBuilder &b, Value scalar);
-  Value maskAt(OpBuilder &b, int64_t j) { return masks[j]; }
 
   RewriterBase &rw;
   linalg::GenericOp g;
@@ -208,7 +207,7 @@ Value TileVectorizer::emitBody(OpBuilder &b, int64_t r, int64_t j, Value acc) {
         Type t = vecType(arg.getType());
         Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(t));
         loaded = vector::MaskedLoadOp::create(b, loc, t, operand, indices,
-                                              maskAt(b, j), zero);
+                                              masks[j], zero);
       } else {
         loaded = memref::LoadOp::create(b, loc, operand, indices);
       }

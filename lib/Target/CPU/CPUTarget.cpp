@@ -185,6 +185,18 @@ Error cascade::emitObjectFile(llvm::Module &module,
   return Error::success();
 }
 
+llvm::Expected<std::unique_ptr<mlir::ExecutionEngine>>
+cascade::createHostJIT(mlir::ModuleOp module) {
+  auto machine = createHostTargetMachine();
+  if (!machine)
+    return machine.takeError();
+  mlir::ExecutionEngineOptions options;
+  auto transformer = mlir::makeOptimizingTransformer(3, 0, machine->get());
+  options.transformer = transformer;
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  return mlir::ExecutionEngine::create(module, options);
+}
+
 llvm::cl::opt<int> &
 cascade::registerThreadsOption(llvm::cl::OptionCategory &category) {
   auto &registered = llvm::cl::getRegisteredOptions();
