@@ -271,6 +271,9 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   tileQueries.rank = "p";
   tileQueries.tile = options.tileN;
   pm.addPass(ein::createEinTileParallel(tileQueries));
+  // Only the key tiles the mask keeps, without the mask where it keeps all.
+  if (options.sparsify)
+    pm.addPass(ein::createEinSparsify());
   // Contractions without selects, operands contiguous along the query rows
   // of a tile (the vector rank).
   pm.addPass(ein::createEinSimplifyConditions());
@@ -296,7 +299,8 @@ void cascade::registerCascadePipelines() {
       "cascade-cpu",
       "Compile attention to the LLVM dialect for the CPU: attn-decompose, "
       "ein-defer-division, ein-reassociate, ein-one-pass (ein-partition and "
-      "ein-online, or the multi-pass schedule), "
+      "ein-online, or the multi-pass schedule), ein-tile-parallel, "
+      "ein-sparsify, ein-simplify-conditions, ein-pack, "
       "convert-ein-to-loops, "
       "bufferization and LLVM lowering",
       [](OpPassManager &pm, const CPUPipelineOptions &options) {

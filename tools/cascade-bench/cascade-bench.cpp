@@ -82,6 +82,18 @@ static cl::opt<bool>
                          "sgemm or bandwidth probe)"),
                 cl::cat(category));
 
+static cl::opt<std::string> suiteOpt(
+    "suite",
+    cl::desc("without --shape: 'standard' (default) or 'sparsity' (causal, "
+             "sliding-window and dense configurations whose time ratios "
+             "measure what ein-sparsify skips; no baselines)"),
+    cl::init("standard"), cl::cat(category));
+static cl::opt<bool>
+    noSparsify("no-sparsify",
+               cl::desc("compile without ein-sparsify (every key tile "
+                        "visited, masked everywhere)"),
+               cl::cat(category));
+
 extern "C" void omp_set_num_threads(int);
 
 [[noreturn]] static void fail(const std::string &msg) {
@@ -247,6 +259,7 @@ static Result runConfig(MLIRContext &ctx, const Config &c,
   cascade::CPUPipelineOptions options;
   options.tileM = tileMOpt;
   options.tileN = tileNOpt;
+  options.sparsify = !noSparsify;
   cascade::buildCascadeCPUPipeline(pm, options);
   if (failed(pm.run(*module)))
     fail("the CPU pipeline failed for " + c.shape());
@@ -376,7 +389,23 @@ int main(int argc, char **argv) {
       configs.push_back(Config{d[0], d[1], d[2], d[3], d[4], d[5], variant, t,
                                parseVariant(variant)});
   };
-  if (!shapeOpt.empty()) {
+  bool sparsitySuite = shapeOpt.empty() && suiteOpt == "sparsity";
+  if (suiteOpt != "standard" && suiteOpt != "sparsity")
+    fail(fmt::format("unknown --suite '{}' (standard or sparsity)",
+                     suiteOpt.getValue()));
+  if (sparsitySuite) {
+    // The ratios are between Cascade's own runs; the unfused baseline
+    // would need a 16384 x 16384 score matrix per head.
+    noBaselines = true;
+    if (threadsOpt <= 0)
+      threadCounts = {int(std::max(1u, std::thread::hardware_concurrency()))};
+    configs.clear();
+    add({1, 8, 8, 4096, 4096, 64}, "softmax");
+    add({1, 8, 8, 4096, 4096, 64}, "causal");
+    add({1, 8, 8, 4096, 4096, 64}, "window=256");
+    add({1, 8, 8, 16384, 16384, 64}, "window=256");
+    add({1, 8, 8, 16384, 16384, 64}, "causal");
+  } else if (!shapeOpt.empty()) {
     add(parseShape(shapeOpt), variantOpt);
   } else {
     for (auto d : std::vector<std::vector<int64_t>>{{1, 8, 8, 512, 512, 64},
@@ -406,8 +435,11 @@ int main(int argc, char **argv) {
 
   std::map<int, double> sgemmCache, bandwidthCache;
   llvm::json::Array records;
+  std::map<std::string, double> seconds; // shape/variant/threads -> time
   for (const Config &c : configs) {
     Result r = runConfig(ctx, c, sgemmCache, bandwidthCache);
+    seconds[fmt::format("{}/{}/{}", c.shape(), c.variant, c.threads)] =
+        r.cascadeSeconds;
     double gflops = r.flops / r.cascadeSeconds * 1e-9;
     double gbs = r.bytes / r.cascadeSeconds * 1e-9;
     double unfusedGflops =
@@ -451,6 +483,28 @@ int main(int argc, char **argv) {
     if (c.decode())
       rec["cascade_gbs"] = gbs;
     records.push_back(std::move(rec));
+  }
+
+  if (sparsitySuite) {
+    fmt::print("\ntime ratios (same run):\n");
+    for (int t : threadCounts) {
+      auto time = [&](const char *shape, const char *variant) {
+        return seconds[fmt::format("{}/{}/{}", shape, variant, t)];
+      };
+      const char *n4k = "1,8,8,4096,4096,64", *n16k = "1,8,8,16384,16384,64";
+      double causal = time(n4k, "causal") / time(n4k, "softmax");
+      double linear = time(n16k, "window=256") / time(n4k, "window=256");
+      double skip = time(n16k, "causal") / time(n16k, "window=256");
+      fmt::print("  {} thr  causal / softmax, N=M=4096:               {:6.3f}  "
+                 "(target <= 0.55)\n",
+                 t, causal);
+      fmt::print("  {} thr  window=256, N=16384 / N=4096:            {:6.3f}  "
+                 "(target <= 4.6)\n",
+                 t, linear);
+      fmt::print("  {} thr  causal / window=256, N=16384 (speedup):  {:6.2f}  "
+                 "(target >= 20)\n",
+                 t, skip);
+    }
   }
 
   if (!jsonOpt.empty()) {

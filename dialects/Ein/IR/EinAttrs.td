@@ -30,4 +30,52 @@ def Ein_RankAttr : AttrDef<Ein_Dialect, "Rank"> {
   }];
 }
 
+def Ein_TileMapAttr : AttrDef<Ein_Dialect, "TileMap"> {
+  let mnemonic = "tile_map";
+  let summary = "the tiles of the iterative rank a cascade visits, and which "
+                "of them its condition masks";
+  let description = [{
+    Written by `ein-sparsify` on a one-pass cascade whose einsums carry a
+    mask condition. `dims` names the tile ranks: the outer parts (or whole
+    ranks) that the condition involves, among them `rank`, the iterative
+    rank; `symbols` names the ranks whose (dynamic) extents the sets use.
+    Both lists of integer sets are over `(dims)[symbols]`:
+
+    - `visit`: a tile outside every set has no point where the condition
+      holds, so the loop over `rank` skips it; the loop bounds come from
+      these sets;
+    - `partial`: a tile outside every set has no point where the condition
+      fails, so its einsums run without their conditions.
+
+    - `points` (over `(dims, inner)[symbols]`, `inner` the inner part of
+      `rank`): the points of a tile that the condition keeps for some
+      element of the other ranks; on a partial tile the loop nest stops the
+      inner part at the last such point (the keys past the diagonal of a
+      causal tile). Empty when the cascade cannot drop masked points.
+
+    All are supersets of what they describe (exact for conditions whose
+    ranks have unit coefficients, such as causal, window and sink masks), so
+    using them never changes a result.
+
+    ```mlir
+    #ein.tile_map<rank = "m1", dims = ["p1", "m1"], symbols = [],
+                  visit = [affine_set<(d0, d1) : (d0 * 16 - d1 * 32 + 15 >= 0)>],
+                  partial = [affine_set<(d0, d1) : (d1 * 32 - d0 * 16 + 16 >= 0)>],
+                  inner = "m0",
+                  points = [affine_set<(d0, d1, d2) : (d0 * 16 - d1 * 32 - d2 + 15 >= 0)>]>
+    ```
+  }];
+  let parameters = (ins "::mlir::StringAttr":$rank, "::mlir::ArrayAttr":$dims,
+                        "::mlir::ArrayAttr":$symbols, "::mlir::ArrayAttr":$visit,
+                        "::mlir::ArrayAttr":$partial, "::mlir::StringAttr":$inner,
+                        "::mlir::ArrayAttr":$points);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    ::llvm::SmallVector<::mlir::IntegerSet> getVisitSets() const;
+    ::llvm::SmallVector<::mlir::IntegerSet> getPartialSets() const;
+    ::llvm::SmallVector<::mlir::IntegerSet> getPointSets() const;
+  }];
+}
+
 #endif // CASCADE_EIN_ATTRS_TD

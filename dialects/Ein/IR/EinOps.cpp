@@ -947,7 +947,76 @@ LogicalResult CascadeOp::verifyRegions() {
                  << ", " << range.hi << "], outside the extent " << size;
       }
     }
+  if (TileMapAttr tiles = getTilesAttr()) {
+    for (Attribute a :
+         llvm::concat<Attribute>(llvm::to_vector(tiles.getDims()),
+                                 llvm::to_vector(tiles.getSymbols())))
+      if (!lookupRank(cast<StringAttr>(a).getValue()))
+        return emitOpError() << "tile map names undeclared rank " << a;
+    if (!tiles.getInner().getValue().empty() &&
+        !lookupRank(tiles.getInner().getValue()))
+      return emitOpError() << "tile map names undeclared rank "
+                           << tiles.getInner();
+    if (!llvm::is_contained(tiles.getDims(), tiles.getRank()))
+      return emitOpError() << "tile map's rank '" << tiles.getRank().getValue()
+                           << "' is not one of its dims";
+  }
   return verifyAcyclic(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// TileMapAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult TileMapAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  StringAttr rank, ArrayAttr dims,
+                                  ArrayAttr symbols, ArrayAttr visit,
+                                  ArrayAttr partial, StringAttr inner,
+                                  ArrayAttr points) {
+  for (ArrayAttr names : {dims, symbols})
+    for (Attribute a : names)
+      if (!isa<StringAttr>(a))
+        return emitError() << "tile map dims and symbols must be strings, "
+                              "found "
+                           << a;
+  for (ArrayAttr sets : {visit, partial})
+    for (Attribute a : sets) {
+      auto set = dyn_cast<IntegerSetAttr>(a);
+      if (!set)
+        return emitError() << "tile map sets must be affine_set, found " << a;
+      if (set.getValue().getNumDims() != dims.size() ||
+          set.getValue().getNumSymbols() != symbols.size())
+        return emitError() << "tile map set " << a << " must have "
+                           << dims.size() << " dims and " << symbols.size()
+                           << " symbols";
+    }
+  for (Attribute a : points) {
+    auto set = dyn_cast<IntegerSetAttr>(a);
+    if (!set || set.getValue().getNumDims() != dims.size() + 1 ||
+        set.getValue().getNumSymbols() != symbols.size())
+      return emitError() << "tile map points must be affine_set with "
+                         << dims.size() + 1 << " dims and " << symbols.size()
+                         << " symbols, found " << a;
+  }
+  if (!points.empty() && inner.getValue().empty())
+    return emitError() << "tile map points need the inner rank they bound";
+  return success();
+}
+
+static SmallVector<IntegerSet> setsOf(ArrayAttr sets) {
+  SmallVector<IntegerSet> r;
+  for (Attribute a : sets)
+    r.push_back(cast<IntegerSetAttr>(a).getValue());
+  return r;
+}
+SmallVector<IntegerSet> TileMapAttr::getVisitSets() const {
+  return setsOf(getVisit());
+}
+SmallVector<IntegerSet> TileMapAttr::getPartialSets() const {
+  return setsOf(getPartial());
+}
+SmallVector<IntegerSet> TileMapAttr::getPointSets() const {
+  return setsOf(getPoints());
 }
 
 //===----------------------------------------------------------------------===//

@@ -42,11 +42,16 @@ def Ein_CascadeOp : Ein_Op<"cascade", [
     Ranks print as `name: extent`, `name: dim(operand, dim)` when bound to an
     input's dimension, and `m1: m floordiv 64`, `m0: m mod 64` for the two
     parts of a partitioned rank.
+
+    `tiles` (a `#ein.tile_map`, written by `ein-sparsify`) says which tiles
+    of the iterative rank the loop nest visits and on which of them the
+    einsums' conditions can be dropped.
   }];
 
   let arguments = (ins Variadic<AnyRankedTensor>:$inputs, StrAttr:$name,
                        TypedArrayAttrBase<Ein_RankAttr, "ranks">:$ranks,
-                       StrArrayAttr:$input_names);
+                       StrArrayAttr:$input_names,
+                       OptionalAttr<Ein_TileMapAttr>:$tiles);
   let results = (outs Variadic<AnyRankedTensor>:$results);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;

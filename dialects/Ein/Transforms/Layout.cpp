@@ -28,28 +28,6 @@ namespace cascade::ein {
 using namespace mlir;
 using namespace cascade::ein;
 
-/// The condition of `op` with its dims and symbols renamed to positions in
-/// the cascade's rank table, printed: equal strings mean equal conditions.
-static std::string canonicalCondition(CascadeOp cascade, EinsumOp op) {
-  MLIRContext *ctx = op.getContext();
-  SmallVector<AffineExpr> dims, syms;
-  for (unsigned i = 0; i < op.getNumRanks(); ++i)
-    dims.push_back(getAffineDimExpr(cascade.rankIndex(op.getRankName(i)), ctx));
-  for (Attribute a : op.getSymbols())
-    syms.push_back(getAffineSymbolExpr(
-        cascade.rankIndex(cast<StringAttr>(a).getValue()), ctx));
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  for (IntegerSet set : op.getConditionSets()) {
-    os << "(";
-    for (unsigned i = 0; i < set.getNumConstraints(); ++i)
-      os << set.getConstraint(i).replaceDimsAndSymbols(dims, syms)
-         << (set.isEq(i) ? " == 0" : " >= 0") << "; ";
-    os << ")";
-  }
-  return s;
-}
-
 /// Whether `reader` reads `producer`'s result (as operand `idx`) at exactly
 /// the point it was written: the same ranks, by name, in the same order.
 static bool readsAtSamePoint(EinsumOp producer, EinsumOp reader, unsigned idx) {

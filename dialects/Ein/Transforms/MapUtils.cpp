@@ -38,3 +38,25 @@ bool cascade::ein::isLinearIn(Value v, Value a) {
   return (isLinearIn(x, a) && !mapUses(y, a)) ||
          (isLinearIn(y, a) && !mapUses(x, a));
 }
+
+/// The condition of `op` with its dims and symbols renamed to positions in
+/// the cascade's rank table, printed: equal strings mean equal conditions.
+std::string cascade::ein::canonicalCondition(CascadeOp cascade, EinsumOp op) {
+  MLIRContext *ctx = op.getContext();
+  SmallVector<AffineExpr> dims, syms;
+  for (unsigned i = 0; i < op.getNumRanks(); ++i)
+    dims.push_back(getAffineDimExpr(cascade.rankIndex(op.getRankName(i)), ctx));
+  for (Attribute a : op.getSymbols())
+    syms.push_back(getAffineSymbolExpr(
+        cascade.rankIndex(cast<StringAttr>(a).getValue()), ctx));
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  for (IntegerSet set : op.getConditionSets()) {
+    os << "(";
+    for (unsigned i = 0; i < set.getNumConstraints(); ++i)
+      os << set.getConstraint(i).replaceDimsAndSymbols(dims, syms)
+         << (set.isEq(i) ? " == 0" : " >= 0") << "; ";
+    os << ")";
+  }
+  return s;
+}

@@ -217,4 +217,42 @@ def EinPack : Pass<"ein-pack"> {
   }];
 }
 
+def EinSparsify : Pass<"ein-sparsify"> {
+  let summary = "Classify the tiles of the iterative rank as empty, full or "
+                "partial under the mask condition";
+  let description = [{
+    Runs on a one-pass cascade (after `ein-one-pass`, and `ein-tile-parallel`
+    when queries are tiled) whose einsums in the loop over the key tiles
+    `m1` carry a mask condition. With Presburger arithmetic it projects the
+    condition, together with the bounds of the tiles (the last one cut at
+    the extent), onto the tile ranks: the outer parts the condition
+    involves, `(p1, m1)` for a query-tiled causal mask. The result is the
+    cascade's `tiles` attribute, a `#ein.tile_map`:
+
+    - `visit`: the tiles that hold a point where the condition is true.
+      `convert-ein-to-loops` takes the bounds of the loop over `m1` from
+      these sets and skips a tile outside them;
+    - `partial`: the tiles that hold a point where it is false (in the
+      condition's negation, written as a union of conjunctions). On a
+      visited tile outside these sets the einsums run without conditions.
+
+    The projection is exact when the ranks have unit coefficients (causal in
+    either alignment, windows, sinks + window); otherwise (dilation) it may
+    keep a tile in a set it is not in, which costs time, never a result.
+    Key-padding lengths and other dynamic extents stay symbols of the sets.
+
+    Skipping a tile is valid when it leaves the running state unchanged; the
+    pass checks it: each einsum of the loop that carries the condition
+    yields its fill (a reduction, its identity) on an empty tile; each
+    recurrence is a running maximum of such a value (init -inf) or a running
+    sum of one (init 0), possibly rescaled by a factor computed from the
+    maxima that is 1 when they did not move. Otherwise it leaves the cascade
+    alone and says why in a remark.
+
+    With static extents a remark counts the classes over the tile ranks:
+    `tiles: 528 empty, 496 full, 32 partial (over p1, m1)`. Conditions
+    computed in the map (document ids, dense masks) are not classified.
+  }];
+}
+
 #endif // CASCADE_EIN_PASSES_TD

@@ -90,6 +90,24 @@ mlir::LogicalResult deriveOnePass(mlir::RewriterBase &rewriter,
 /// ein-simplify-conditions on one cascade; returns the conditions removed.
 int simplifyConditions(CascadeOp cascade);
 
+/// The condition of `op` with its ranks renamed to their positions in the
+/// cascade's rank table: equal strings mean equal conditions.
+std::string canonicalCondition(CascadeOp cascade, EinsumOp op);
+
+/// What ein-sparsify found: the tile map (null when nothing is masked) and,
+/// when every extent is static, how many tiles fall in each class.
+struct TileClasses {
+  TileMapAttr map;
+  llvm::SmallVector<std::string> dims;
+  bool counted = false;
+  int64_t empty = 0, full = 0, partial = 0;
+};
+
+/// Classifies the tiles of `cascade`'s iterative rank under its mask
+/// condition (see ein-sparsify). Fails, with the reason in `why`, when the
+/// cascade is not a one-pass cascade whose empty tiles can be skipped.
+mlir::FailureOr<TileClasses> sparsify(CascadeOp cascade, std::string &why);
+
 /// ein-pack on one cascade; returns the operands packed.
 int packOperands(mlir::RewriterBase &rewriter, CascadeOp cascade);
 

@@ -41,6 +41,11 @@ struct CPUPipelineOptions
       llvm::cl::desc("query tile size: queries per parallel point (the p0 "
                      "extent; 1 keeps one query per point)"),
       llvm::cl::init(32)};
+  Option<bool> sparsify{
+      *this, "sparsify",
+      llvm::cl::desc("skip the key tiles a mask removes and drop the mask on "
+                     "the tiles it keeps whole (ein-sparsify)"),
+      llvm::cl::init(true)};
   Option<int64_t> vectorWidth{
       *this, "vector-width",
       llvm::cl::desc("elements per vector in the tile bodies (-1: from the "

@@ -31,6 +31,27 @@ using namespace mlir;
 using namespace cascade;
 using namespace cascade::ein;
 
+/// Whether the point (`dims`)[`syms`] lies in one of `sets`: an i1.
+static Value setsHold(OpBuilder &b, Location l, ArrayRef<IntegerSet> sets,
+                      ArrayRef<Value> dims, ArrayRef<Value> syms) {
+  Value any;
+  for (IntegerSet set : sets) {
+    Value all = arith::ConstantIntOp::create(b, l, 1, 1);
+    for (unsigned i = 0; i < set.getNumConstraints(); ++i) {
+      Value x =
+          affine::expandAffineExpr(b, l, set.getConstraint(i), dims, syms);
+      Value zero = arith::ConstantIndexOp::create(b, l, 0);
+      Value c = arith::CmpIOp::create(b, l,
+                                      set.isEq(i) ? arith::CmpIPredicate::eq
+                                                  : arith::CmpIPredicate::sge,
+                                      x, zero);
+      all = arith::AndIOp::create(b, l, all, c);
+    }
+    any = any ? arith::OrIOp::create(b, l, any, all) : all;
+  }
+  return any ? any : Value(arith::ConstantIntOp::create(b, l, 0, 1));
+}
+
 namespace {
 /// An intermediate tensor's storage in the loop nest: its ranks that are not
 /// fixed by the enclosing loops.
@@ -43,7 +64,8 @@ struct Buffer {
 class CascadeLowering {
 public:
   CascadeLowering(RewriterBase &rw, CascadeOp cascade)
-      : rw(rw), cascade(cascade), loc(cascade.getLoc()) {}
+      : rw(rw), cascade(cascade), loc(cascade.getLoc()),
+        tiles(cascade.getTilesAttr()) {}
 
   LogicalResult run();
 
@@ -97,6 +119,20 @@ private:
   DenseMap<Value, unsigned> yielded;
   llvm::StringSet<> tileOfParallel; // inner parts of parallel ranks
 
+  /// The tile map of the cascade (ein-sparsify), or null; `unmasked` while
+  /// the body of a tile it proves full is lowered.
+  TileMapAttr tiles;
+  bool unmasked = false;
+  /// The values of the tile map's dims and symbols at the current point.
+  void tileMapPoint(SmallVectorImpl<Value> &dims, SmallVectorImpl<Value> &syms);
+  /// The range of the iterative rank that holds every visited tile.
+  std::pair<Value, Value> visitedRange();
+  /// The extent of the tile map's inner rank on a partial tile: up to the
+  /// last point its point sets keep.
+  Value keptPoints();
+  void boundsOf(IntegerSet set, unsigned pos, ArrayRef<Value> dims,
+                ArrayRef<Value> syms, Value &lower, Value &upper);
+
   /// Sets the extents of the tiles of `outerParts` at their current values.
   void setTileExtents(ArrayRef<std::string> outerParts, bool atParallelPoint);
 };
@@ -127,6 +163,92 @@ void CascadeLowering::setTileExtents(ArrayRef<std::string> outerParts,
         tileOfParallel.insert(r.getName().getValue());
     }
   }
+}
+
+void CascadeLowering::tileMapPoint(SmallVectorImpl<Value> &dims,
+                                   SmallVectorImpl<Value> &syms) {
+  for (Attribute a : tiles.getDims())
+    dims.push_back(rankValue[cast<StringAttr>(a).getValue()]);
+  for (Attribute a : tiles.getSymbols())
+    syms.push_back(extent[cast<StringAttr>(a).getValue()]);
+}
+
+void CascadeLowering::boundsOf(IntegerSet set, unsigned pos,
+                               ArrayRef<Value> dims, ArrayRef<Value> syms,
+                               Value &lower, Value &upper) {
+  // A constraint `a * x + rest >= 0` bounds x: x >= ceil(-rest / a) for
+  // a > 0, x <= floor(rest / -a) for a < 0 (an equality is both).
+  // Constraints not linear in x are left to the test of each point.
+  unsigned nd = set.getNumDims(), ns = set.getNumSymbols();
+  MLIRContext *ctx = rw.getContext();
+  SmallVector<AffineExpr> plusOne, zero;
+  for (unsigned d = 0; d < nd; ++d) {
+    AffineExpr x = getAffineDimExpr(d, ctx);
+    plusOne.push_back(d == pos ? x + 1 : x);
+    zero.push_back(d == pos ? getAffineConstantExpr(0, ctx) : x);
+  }
+  for (unsigned i = 0; i < set.getNumConstraints(); ++i) {
+    AffineExpr c = set.getConstraint(i);
+    for (int sign : {1, -1}) {
+      if (sign < 0 && !set.isEq(i))
+        break;
+      AffineExpr e = c * sign;
+      auto a = dyn_cast<AffineConstantExpr>(
+          simplifyAffineExpr(e.replaceDims(plusOne) - e, nd, ns));
+      if (!a || a.getValue() == 0)
+        continue;
+      AffineExpr rest = simplifyAffineExpr(e.replaceDims(zero), nd, ns);
+      Value r = affine::expandAffineExpr(rw, loc, rest, dims, syms);
+      if (a.getValue() > 0) {
+        Value neg = arith::SubIOp::create(rw, loc, indexConst(0), r);
+        Value bound =
+            arith::CeilDivSIOp::create(rw, loc, neg, indexConst(a.getValue()));
+        lower = arith::MaxSIOp::create(rw, loc, lower, bound);
+      } else {
+        Value bound =
+            arith::FloorDivSIOp::create(rw, loc, r, indexConst(-a.getValue()));
+        bound = arith::AddIOp::create(rw, loc, bound, indexConst(1));
+        upper = arith::MinSIOp::create(rw, loc, upper, bound);
+      }
+    }
+  }
+}
+
+std::pair<Value, Value> CascadeLowering::visitedRange() {
+  // The hull of the visit sets' ranges of the iterative rank.
+  unsigned pos =
+      llvm::find(tiles.getDims(), tiles.getRank()) - tiles.getDims().begin();
+  SmallVector<Value> dims, syms;
+  rankValue[iter] = indexConst(0); // not read: `rest` does not involve it
+  tileMapPoint(dims, syms);
+  Value lo, hi;
+  for (IntegerSet set : tiles.getVisitSets()) {
+    Value l = indexConst(0), h = extent[iter];
+    boundsOf(set, pos, dims, syms, l, h);
+    lo = lo ? arith::MinSIOp::create(rw, loc, lo, l) : l;
+    hi = hi ? arith::MaxSIOp::create(rw, loc, hi, h) : h;
+  }
+  rankValue.erase(iter);
+  if (!lo) // no tile holds an unmasked point
+    return {indexConst(0), indexConst(0)};
+  return {lo, hi};
+}
+
+Value CascadeLowering::keptPoints() {
+  // The last point of the tile that a point set keeps, over the sets.
+  StringRef inner = tiles.getInner().getValue();
+  unsigned pos = tiles.getDims().size();
+  SmallVector<Value> dims, syms;
+  tileMapPoint(dims, syms);
+  dims.push_back(indexConst(0)); // not read: `rest` does not involve it
+  Value end;
+  for (IntegerSet set : tiles.getPointSets()) {
+    Value l = indexConst(0), h = current[inner];
+    boundsOf(set, pos, dims, syms, l, h);
+    end = end ? arith::MaxSIOp::create(rw, loc, end, h) : h;
+  }
+  Value clipped = arith::MinSIOp::create(rw, loc, end, current[inner]);
+  return arith::MaxSIOp::create(rw, loc, clipped, indexConst(0));
 }
 
 SmallVector<unsigned> CascadeLowering::innerDims(EinsumOp e) {
@@ -176,6 +298,20 @@ LogicalResult CascadeLowering::analyze() {
     });
     if (everywhere)
       outer.push_back(n.str());
+  }
+  // The tile map's ranks are the loops of the nest.
+  if (tiles) {
+    if (tiles.getRank().getValue() != iter)
+      return cascade.emitOpError()
+             << "has a tile map over '" << tiles.getRank().getValue()
+             << "', which is not the iterative rank of its recurrences";
+    for (Attribute a : tiles.getDims()) {
+      StringRef n = cast<StringAttr>(a).getValue();
+      if (n != iter && !llvm::is_contained(outer, n))
+        return cascade.emitOpError()
+               << "has a tile map over '" << n
+               << "', which is neither a parallel rank nor the iterative one";
+    }
   }
   // Partitioned inner parts must be tiles of the iterative rank.
   for (Attribute a : cascade.getRanks()) {
@@ -582,7 +718,10 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
         rw, loc, rw.getFloatAttr(elt, reductionIdentity(kind)));
     linalg::FillOp::create(rw, loc, ValueRange{identity}, ValueRange{out});
   }
-  SmallVector<IntegerSet> cond = e.getConditionSets();
+  // On a tile the tile map proves full, the condition holds everywhere.
+  SmallVector<IntegerSet> cond;
+  if (!unmasked)
+    cond = e.getConditionSets();
   double fill = e.getEffectiveFill();
   LogicalResult status = success();
   linalg::GenericOp::create(
@@ -651,21 +790,7 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
           // The condition on the ranks at this point: a union of
           // conjunctions.
           pointRanks();
-          for (IntegerSet set : cond) {
-            Value all = arith::ConstantIntOp::create(b, l, 1, 1);
-            for (unsigned i = 0; i < set.getNumConstraints(); ++i) {
-              Value x = affine::expandAffineExpr(b, l, set.getConstraint(i),
-                                                 dimValues, symValues);
-              Value zero = arith::ConstantIndexOp::create(b, l, 0);
-              Value c =
-                  arith::CmpIOp::create(b, l,
-                                        set.isEq(i) ? arith::CmpIPredicate::eq
-                                                    : arith::CmpIPredicate::sge,
-                                        x, zero);
-              all = arith::AndIOp::create(b, l, all, c);
-            }
-            any = any ? arith::OrIOp::create(b, l, any, all) : all;
-          }
+          any = setsHold(b, l, cond, dimValues, symValues);
         }
         if (keep)
           any = any ? arith::AndIOp::create(b, l, any, keep) : keep;
@@ -746,8 +871,10 @@ LogicalResult CascadeLowering::run() {
         iterArgs.push_back(buffers[e.getResult()].mem);
       for (EinsumOp e : recurrences)
         iterArgs.push_back(nextBuffers[e.getResult()].mem);
-      auto forOp = scf::ForOp::create(rw, loc, indexConst(0), extent[iter],
-                                      indexConst(1), iterArgs);
+      // All tiles, or those of the tile map that hold an unmasked point.
+      auto [lo, hi] =
+          tiles ? visitedRange() : std::make_pair(indexConst(0), extent[iter]);
+      auto forOp = scf::ForOp::create(rw, loc, lo, hi, indexConst(1), iterArgs);
       rw.setInsertionPointToStart(forOp.getBody());
       Value iv = forOp.getInductionVar();
       rankValue[iter] = iv;
@@ -757,16 +884,69 @@ LogicalResult CascadeLowering::run() {
         nextBuffers[e.getResult()].mem = forOp.getRegionIterArgs()[n + i];
       }
       setTileExtents({iter}, /*atParallelPoint=*/false);
-      for (EinsumOp e : loop)
-        if (failed(lowerEinsum(e)))
-          return failure();
+      auto lowerLoop = [&]() -> LogicalResult {
+        for (EinsumOp e : loop)
+          if (failed(lowerEinsum(e)))
+            return failure();
+        return success();
+      };
       // Swap: the next values become the current ones.
-      SmallVector<Value> yieldValues;
+      SmallVector<Value> swapped, same;
       for (EinsumOp e : recurrences)
-        yieldValues.push_back(nextBuffers[e.getResult()].mem);
+        swapped.push_back(nextBuffers[e.getResult()].mem);
       for (EinsumOp e : recurrences)
-        yieldValues.push_back(buffers[e.getResult()].mem);
-      scf::YieldOp::create(rw, loc, yieldValues);
+        swapped.push_back(buffers[e.getResult()].mem);
+      same.append(swapped.begin() + n, swapped.end());
+      same.append(swapped.begin(), swapped.begin() + n);
+      if (!tiles) {
+        if (failed(lowerLoop()))
+          return failure();
+        scf::YieldOp::create(rw, loc, swapped);
+      } else {
+        // A tile with no unmasked point leaves the running state as it was
+        // (ein-sparsify checked it); a tile with no masked one needs no
+        // condition.
+        SmallVector<Value> tileDims, tileSyms;
+        tileMapPoint(tileDims, tileSyms);
+        Value visit =
+            setsHold(rw, loc, tiles.getVisitSets(), tileDims, tileSyms);
+        auto visitIf = scf::IfOp::create(rw, loc, TypeRange(ValueRange(same)),
+                                         visit, /*withElseRegion=*/true);
+        rw.setInsertionPointToStart(&visitIf.getThenRegion().front());
+        SmallVector<IntegerSet> partialSets = tiles.getPartialSets();
+        if (partialSets.empty()) {
+          unmasked = true;
+          if (failed(lowerLoop()))
+            return failure();
+          unmasked = false;
+        } else {
+          Value partial = setsHold(rw, loc, partialSets, tileDims, tileSyms);
+          auto partialIf = scf::IfOp::create(rw, loc, TypeRange{}, partial,
+                                             /*withElseRegion=*/true);
+          rw.setInsertionPoint(partialIf.thenBlock()->getTerminator());
+          // Past the last key any row keeps, the points add only the
+          // reductions' identities: the partial tile stops there.
+          StringRef inner = tiles.getInner().getValue();
+          Value fullExtent = inner.empty() ? Value() : current[inner];
+          if (!inner.empty() && !tiles.getPoints().empty())
+            current[inner] = keptPoints();
+          if (failed(lowerLoop()))
+            return failure();
+          if (fullExtent)
+            current[inner] = fullExtent;
+          rw.setInsertionPoint(partialIf.elseBlock()->getTerminator());
+          unmasked = true;
+          if (failed(lowerLoop()))
+            return failure();
+          unmasked = false;
+          rw.setInsertionPointAfter(partialIf);
+        }
+        scf::YieldOp::create(rw, loc, swapped);
+        rw.setInsertionPointToStart(&visitIf.getElseRegion().front());
+        scf::YieldOp::create(rw, loc, same);
+        rw.setInsertionPointAfter(visitIf);
+        scf::YieldOp::create(rw, loc, visitIf.getResults());
+      }
       rw.setInsertionPointAfter(forOp);
       // After the loop: full extents, except the tiles of parallel ranks.
       for (Attribute a : cascade.getRanks()) {

@@ -51,3 +51,27 @@ func.func @returns_recurrence(%s: tensor<4x3xf32>) -> tensor<5x3xf32> {
   }
   return %r : tensor<5x3xf32>
 }
+
+// -----
+
+// A tile map over a rank that the loop nest does not iterate.
+func.func @bad_map(%a: tensor<6x10xf32>) -> tensor<6xf32> {
+  // expected-error @+1 {{has a tile map over 'm', which is not the iterative rank of its recurrences}}
+  %r = ein.cascade "sum" ranks [m: 10, m1: m floordiv 4, m0: m mod 4, p: 6] ins(%A = %a : tensor<6x10xf32>) -> tensor<6xf32> attributes {tiles = #ein.tile_map<rank = "m", dims = ["m"], symbols = [], visit = [], partial = [], inner = "", points = []>} {
+    %L = ein.einsum L[m1, p] += (%A[p, m1 * 4 + m0]) where (m1 * 4 + m0 <= p) {
+    ^bb0(%x: f32):
+      ein.yield %x : f32
+    } : (tensor<6x10xf32>) -> tensor<3x6xf32>
+    %R = ein.einsum R[m1 + 1, p] = (%R[m1, p], %L[m1, p]) init(0.0) {
+    ^bb0(%r: f32, %l: f32):
+      %0 = arith.addf %r, %l : f32
+      ein.yield %0 : f32
+    } : (tensor<4x6xf32>, tensor<3x6xf32>) -> tensor<4x6xf32>
+    %O = ein.einsum O[p] = (%R[|m1|, p]) {
+    ^bb0(%r: f32):
+      ein.yield %r : f32
+    } : (tensor<4x6xf32>) -> tensor<6xf32>
+    ein.yield %O : tensor<6xf32>
+  }
+  return %r : tensor<6xf32>
+}

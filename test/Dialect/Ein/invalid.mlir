@@ -940,3 +940,46 @@ func.func @out_of_bounds(%s: tensor<4x3xf32>) -> tensor<4x3xf32> {
   }
   return %r : tensor<4x3xf32>
 }
+
+// -----
+
+#one_dim = affine_set<(d0) : (d0 >= 0)>
+func.func @tile_map_set_dims(%s: tensor<4x3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{tile map set affine_set<(d0) : (d0 >= 0)> must have 2 dims and 0 symbols}}
+  %r = ein.cascade "x" ranks [m: 4, m1: m floordiv 2, m0: m mod 2, p: 3] ins(%S = %s : tensor<4x3xf32>) -> tensor<3xf32> attributes {tiles = #ein.tile_map<rank = "m1", dims = ["p", "m1"], symbols = [], visit = [#one_dim], partial = [], inner = "", points = []>} {
+    %T = ein.einsum T[p] += (%S[m, p]) {
+    ^bb0(%x: f32):
+      ein.yield %x : f32
+    } : (tensor<4x3xf32>) -> tensor<3xf32>
+    ein.yield %T : tensor<3xf32>
+  }
+  return %r : tensor<3xf32>
+}
+
+// -----
+
+func.func @tile_map_rank(%s: tensor<4x3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{tile map names undeclared rank "q"}}
+  %r = ein.cascade "x" ranks [m: 4, m1: m floordiv 2, m0: m mod 2, p: 3] ins(%S = %s : tensor<4x3xf32>) -> tensor<3xf32> attributes {tiles = #ein.tile_map<rank = "m1", dims = ["q", "m1"], symbols = [], visit = [], partial = [], inner = "", points = []>} {
+    %T = ein.einsum T[p] += (%S[m, p]) {
+    ^bb0(%x: f32):
+      ein.yield %x : f32
+    } : (tensor<4x3xf32>) -> tensor<3xf32>
+    ein.yield %T : tensor<3xf32>
+  }
+  return %r : tensor<3xf32>
+}
+
+// -----
+
+func.func @tile_map_iter_not_dim(%s: tensor<4x3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{tile map's rank 'm1' is not one of its dims}}
+  %r = ein.cascade "x" ranks [m: 4, m1: m floordiv 2, m0: m mod 2, p: 3] ins(%S = %s : tensor<4x3xf32>) -> tensor<3xf32> attributes {tiles = #ein.tile_map<rank = "m1", dims = ["p"], symbols = [], visit = [], partial = [], inner = "", points = []>} {
+    %T = ein.einsum T[p] += (%S[m, p]) {
+    ^bb0(%x: f32):
+      ein.yield %x : f32
+    } : (tensor<4x3xf32>) -> tensor<3xf32>
+    ein.yield %T : tensor<3xf32>
+  }
+  return %r : tensor<3xf32>
+}

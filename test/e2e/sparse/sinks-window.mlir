@@ -1,0 +1,18 @@
+// StreamingLLM: causal, a window of 40 and 4 sink tokens (two visit sets:
+// the band and the first key tile), N = 170, M = 180, GQA.
+//
+// RUN: cascade-run %s --check --tolerance 1e-5 --remarks  2>&1 | FileCheck %s
+// RUN: cascade-run %s --check --tolerance 1e-5 --remarks --tile-n 16 --tile-m 24 2>&1 | FileCheck %s
+// RUN: cascade-run %s --check --tolerance 1e-5 --remarks --tile-n 1 --tile-m 7 2>&1 | FileCheck %s
+// RUN: cascade-run %s --check --tolerance 1e-5 --remarks --tile-n 7 --tile-m 1 2>&1 | FileCheck %s
+// RUN: cascade-run %s --check --tolerance 1e-5 --remarks --tile-n 32 --tile-m 128 --threads 2 2>&1 | FileCheck %s
+
+// CHECK: remark: {{.*}}tiles: {{[0-9]+}} empty, {{[0-9]+}} full, {{[0-9]+}} partial
+// CHECK: check result0: max abs error {{.*}} -> ok{{$}}
+func.func @attention(%q: tensor<2x4x170x32xf32>, %k: tensor<2x2x180x32xf32>,
+                     %v: tensor<2x2x180x32xf32>) -> tensor<2x4x170x32xf32> {
+  %o = attn.attention %q, %k, %v {causal = #attn.causal<bottom_right>, window = array<i64: 40, 0>, sink_tokens = 4}
+      : tensor<2x4x170x32xf32>, tensor<2x2x180x32xf32>, tensor<2x2x180x32xf32>
+      -> tensor<2x4x170x32xf32>
+  return %o : tensor<2x4x170x32xf32>
+}
