@@ -53,8 +53,12 @@ static cl::opt<std::string>
              cl::cat(category));
 static cl::opt<std::string>
     variantOpt("variant",
-               cl::desc("softmax, causal or window=W (a causal window of W "
-                        "keys); default with --shape: softmax"),
+               cl::desc("softmax, causal, window=W (a causal window of W "
+                        "keys) or linear-causal (causal linear attention, "
+                        "relu feature map; GFLOP/s count 4*D*D per token, "
+                        "the error is relative to max(1, |ref|), no unfused "
+                        "baseline); default with --shape: "
+                        "softmax"),
                cl::init("softmax"), cl::cat(category));
 static cl::opt<std::string> dtypeOpt("dtype",
                                      cl::desc("element type: f32 (bf16 is "
@@ -114,6 +118,7 @@ struct Config {
   int threads;
   MaskSpec mask;
   bool decode() const { return N == 1; }
+  bool linear() const { return variant == "linear-causal"; }
   std::string shape() const {
     return fmt::format("{},{},{},{},{},{}", B, Hq, Hkv, N, M, D);
   }
@@ -153,6 +158,10 @@ static MaskSpec parseVariant(const std::string &variant) {
     mask.causal = true;
     return mask;
   }
+  if (variant == "linear-causal") {
+    mask.causal = true;
+    return mask;
+  }
   llvm::StringRef v(variant);
   if (v.consume_front("window=")) {
     int64_t w;
@@ -163,7 +172,8 @@ static MaskSpec parseVariant(const std::string &variant) {
     mask.window = w;
     return mask;
   }
-  fail(fmt::format("unknown --variant '{}' (softmax, causal or window=W)",
+  fail(fmt::format("unknown --variant '{}' (softmax, causal, window=W or "
+                   "linear-causal)",
                    variant));
 }
 
@@ -177,6 +187,13 @@ static std::string attentionSource(const Config &c) {
                         c.mask.window - 1);
   else if (c.mask.causal)
     attrs = " {causal = #attn.causal<top_left>}";
+  if (c.linear())
+    return fmt::format(
+        "func.func @attention(%q: {0}, %k: {1}, %v: {1}) -> {0} {{\n"
+        "  %o = attn.linear_attention %q, %k, %v {{feature_map = "
+        "#attn.feature_map<relu>, causal}} : {0}, {1}, {1} -> {0}\n"
+        "  return %o : {0}\n}}\n",
+        q, kv);
   return fmt::format(
       "func.func @attention(%q: {0}, %k: {1}, %v: {1}) -> {0} {{\n"
       "  %o = attn.attention %q, %k, %v{2} : {0}, {1}, {1} -> {0}\n"
@@ -196,7 +213,9 @@ static double keptPairs(const Config &c) {
   return pairs;
 }
 
-/// The max abs error of `o` against an fp64 reference on sampled rows.
+/// The max abs error of `o` against an fp64 reference on sampled rows
+/// (linear attention, whose unnormalized sums grow with N: the error
+/// relative to max(1, |reference|)).
 static double sampledError(const Config &c, const std::vector<float> &q,
                            const std::vector<float> &k,
                            const std::vector<float> &v,
@@ -215,6 +234,22 @@ static double sampledError(const Config &c, const std::vector<float> &q,
       for (int64_t p : rows) {
         const float *qr = q.data() + ((b * c.Hq + h) * c.N + p) * c.D;
         const float *orow = o.data() + ((b * c.Hq + h) * c.N + p) * c.D;
+        if (c.linear()) {
+          // o[p] = sum over m <= p of (relu(q) . relu(k[m])) v[m].
+          std::fill(acc.begin(), acc.end(), 0.0);
+          for (int64_t m = 0; m < c.M && m <= p; ++m) {
+            double dot = 0;
+            for (int64_t e = 0; e < c.D; ++e)
+              dot += std::max(0.0, double(qr[e])) *
+                     std::max(0.0, double(kh[m * c.D + e]));
+            for (int64_t f = 0; f < c.D; ++f)
+              acc[f] += dot * vh[m * c.D + f];
+          }
+          for (int64_t f = 0; f < c.D; ++f)
+            worst = std::max(worst, std::abs(acc[f] - double(orow[f])) /
+                                        std::max(1.0, std::abs(acc[f])));
+          continue;
+        }
         double mx = -INFINITY;
         for (int64_t m = 0; m < c.M; ++m) {
           if (!c.mask.keeps(p, m)) {
@@ -299,10 +334,13 @@ static Result runConfig(MLIRContext &ctx, const Config &c,
   };
   r.cascadeSeconds = best([&] { (*fn)(packed); });
   r.maxAbsError = sampledError(c, q, k, v, o);
-  r.flops = 4.0 * c.B * c.Hq * keptPairs(c) * c.D;
+  // Linear attention: the reassociated form's work, phi(q) S and the state
+  // update phi(k)^T v, 2 * D * Dv multiply-adds per token.
+  r.flops = c.linear() ? 4.0 * c.B * c.Hq * c.N * c.D * c.D
+                       : 4.0 * c.B * c.Hq * keptPairs(c) * c.D;
   r.bytes = 4.0 * (2.0 * kvSize + 2.0 * qSize);
 
-  if (!noBaselines) {
+  if (!noBaselines && !c.linear()) {
     r.unfusedSeconds = best([&] {
       unfusedAttention(q.data(), k.data(), v.data(), ou.data(), c.B, c.Hq,
                        c.Hkv, c.N, c.M, c.D, c.mask, c.threads);
@@ -405,6 +443,8 @@ int main(int argc, char **argv) {
     add({1, 8, 8, 4096, 4096, 64}, "window=256");
     add({1, 8, 8, 16384, 16384, 64}, "window=256");
     add({1, 8, 8, 16384, 16384, 64}, "causal");
+    add({1, 8, 8, 4096, 4096, 64}, "linear-causal");
+    add({1, 8, 8, 16384, 16384, 64}, "linear-causal");
   } else if (!shapeOpt.empty()) {
     add(parseShape(shapeOpt), variantOpt);
   } else {
@@ -427,7 +467,7 @@ int main(int argc, char **argv) {
              "best of {}\n",
              cpu, std::thread::hardware_concurrency(), tileNOpt.getValue(),
              tileMOpt.getValue(), repeatOpt.getValue());
-  fmt::print("{:<22} {:<10} {:>3} {:>10} {:>9} {:>10} {:>9} {:>8} {:>7} "
+  fmt::print("{:<22} {:<13} {:>3} {:>10} {:>9} {:>10} {:>9} {:>8} {:>7} "
              "{:>8} {:>8} {:>8} {:>9}\n",
              "B,Hq,Hkv,N,M,D", "variant", "thr", "cascade ms", "GFLOP/s",
              "unfused ms", "GFLOP/s", "sgemm", "BW GB/s", "/peak", "/unfused",
@@ -450,7 +490,7 @@ int main(int argc, char **argv) {
                         : (r.sgemmGflops > 0 ? gflops / r.sgemmGflops : 0);
     double ofUnfused =
         r.unfusedSeconds > 0 ? r.unfusedSeconds / r.cascadeSeconds : 0;
-    fmt::print("{:<22} {:<10} {:>3} {:>10.3f} {:>9.1f} {:>10.3f} {:>9.1f} "
+    fmt::print("{:<22} {:<13} {:>3} {:>10.3f} {:>9.1f} {:>10.3f} {:>9.1f} "
                "{:>8.1f} {:>7.1f} {:>8.2f} {:>8.2f} {:>7.2f}s {:>9.2e}{}\n",
                c.shape(), c.variant, c.threads, r.cascadeSeconds * 1e3,
                c.decode() ? gbs : gflops, r.unfusedSeconds * 1e3, unfusedGflops,
@@ -504,6 +544,9 @@ int main(int argc, char **argv) {
       fmt::print("  {} thr  causal / window=256, N=16384 (speedup):  {:6.2f}  "
                  "(target >= 20)\n",
                  t, skip);
+      fmt::print("  {} thr  linear-causal, N=16384 / N=4096:         {:6.3f}  "
+                 "(target <= 4.6)\n",
+                 t, time(n16k, "linear-causal") / time(n4k, "linear-causal"));
     }
   }
 
