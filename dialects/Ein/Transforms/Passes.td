@@ -239,7 +239,7 @@ def EinSparsify : Pass<"ein-sparsify"> {
     The projection is exact when the ranks have unit coefficients (causal in
     either alignment, windows, sinks + window); otherwise (dilation) it may
     keep a tile in a set it is not in, which costs time, never a result.
-    Key-padding lengths and other dynamic extents stay symbols of the sets.
+    Dynamic extents stay symbols of the sets.
 
     Skipping a tile is valid when it leaves the running state unchanged; the
     pass checks it: each einsum of the loop that carries the condition
@@ -251,7 +251,8 @@ def EinSparsify : Pass<"ein-sparsify"> {
 
     With static extents a remark counts the classes over the tile ranks:
     `tiles: 528 empty, 496 full, 32 partial (over p1, m1)`. Conditions
-    computed in the map (document ids, dense masks) are not classified.
+    computed in the map (key-padding lengths, document ids, dense masks)
+    are not classified.
   }];
 }
 

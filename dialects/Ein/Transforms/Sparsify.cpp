@@ -247,6 +247,17 @@ struct TileSpace {
 };
 } // namespace
 
+/// The name of the outer (`outer`) or inner part of the partitioned rank
+/// `parent`, or "" when it has none.
+static StringRef partOf(CascadeOp cascade, StringAttr parent, bool outer) {
+  for (Attribute a : cascade.getRanks()) {
+    auto r = cast<RankAttr>(a);
+    if (r.isPartition() && r.getParent() == parent && r.isOuterPart() == outer)
+      return r.getName().getValue();
+  }
+  return "";
+}
+
 /// Whether `set` constrains dim `d`.
 static bool involves(IntegerSet set, unsigned d) {
   return llvm::any_of(set.getConstraints(),
@@ -404,12 +415,7 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
     RankAttr r = cascade.lookupRank(n);
     if (r.isInnerPart()) {
       addDim(space.inner, n);
-      StringRef outer;
-      for (Attribute a : cascade.getRanks()) {
-        auto o = cast<RankAttr>(a);
-        if (o.isOuterPart() && o.getParent() == r.getParent())
-          outer = o.getName().getValue();
-      }
+      StringRef outer = partOf(cascade, r.getParent(), /*outer=*/true);
       if (outer.empty() || (outer != iter && !isParallel(outer))) {
         why = ("the condition involves '" + n +
                "', a part of a rank that is neither the iterative one nor "
@@ -434,22 +440,14 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
   // Inner parts whose outer part the condition names alone.
   for (std::string outer : space.dims) {
     RankAttr o = cascade.lookupRank(outer);
-    if (!o.isOuterPart())
-      continue;
-    for (Attribute a : cascade.getRanks()) {
-      auto r = cast<RankAttr>(a);
-      if (r.isInnerPart() && r.getParent() == o.getParent())
-        addDim(space.inner, r.getName().getValue());
-    }
+    if (o.isOuterPart())
+      if (StringRef in = partOf(cascade, o.getParent(), /*outer=*/false);
+          !in.empty())
+        addDim(space.inner, in);
   }
-
   // The inner part of the iterative rank first: `points` keeps it.
-  std::string iterInner;
-  for (Attribute a : cascade.getRanks()) {
-    auto r = cast<RankAttr>(a);
-    if (r.isInnerPart() && r.getParent() == iterRank.getParent())
-      iterInner = r.getName().getValue().str();
-  }
+  std::string iterInner =
+      partOf(cascade, iterRank.getParent(), /*outer=*/false).str();
   if (auto it = llvm::find(space.inner, iterInner); it != space.inner.end())
     std::rotate(space.inner.begin(), it, it + 1);
 
@@ -465,12 +463,7 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
   }
   for (const std::string &n : space.inner) {
     RankAttr r = cascade.lookupRank(n);
-    StringRef outer;
-    for (Attribute a : cascade.getRanks()) {
-      auto o = cast<RankAttr>(a);
-      if (o.isOuterPart() && o.getParent() == r.getParent())
-        outer = o.getName().getValue();
-    }
+    StringRef outer = partOf(cascade, r.getParent(), /*outer=*/true);
     AffineExpr x = space.dim(n);
     dom.push_back(x);
     dom.push_back(r.getTile() - 1 - x);
@@ -501,8 +494,7 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
     }
     conds.push_back(std::move(c));
   }
-  // Symbols found while mapping the condition extend the space; the domain
-  // was built before, so it is rebuilt against the final symbol count.
+  // Every extent is mapped by now: the sets share the final symbol list.
   auto project = [&](ArrayRef<AffineExpr> extra, ArrayRef<bool> extraEq,
                      unsigned keepInner = 0) {
     SmallVector<AffineExpr> exprs(dom.begin(), dom.end());
@@ -536,34 +528,33 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
   // partial: the tiles that hold a point where every conjunction fails;
   // the negation in disjunctive form, one negated constraint (an equality
   // fails above or below) per conjunction.
-  SmallVector<SmallVector<std::pair<AffineExpr, bool>>> choices;
+  SmallVector<SmallVector<AffineExpr>> choices;
   int64_t combos = 1;
   for (const Conj &c : conds) {
-    SmallVector<std::pair<AffineExpr, bool>> alts;
+    SmallVector<AffineExpr> alts;
     for (auto [x, eq] : llvm::zip(c.exprs, c.eqs)) {
-      alts.push_back({-x - 1, false});
+      alts.push_back(-x - 1);
       if (eq)
-        alts.push_back({x - 1, false});
+        alts.push_back(x - 1);
     }
     combos *= std::max<int64_t>(alts.size(), 1);
     choices.push_back(std::move(alts));
   }
   constexpr int64_t kMaxDisjuncts = 512;
-  if (combos > kMaxDisjuncts ||
-      llvm::any_of(choices, [](auto &alts) { return alts.empty(); })) {
-    // Too many to enumerate (or a conjunction that always holds): every
-    // visited tile is treated as partial.
-    if (llvm::any_of(choices, [](auto &alts) { return alts.empty(); })) {
-      // The condition always holds: no tile is partial.
-    } else if (std::optional<IntegerSet> s = project({}, {})) {
+  bool alwaysHolds =
+      llvm::any_of(choices, [](auto &alts) { return alts.empty(); });
+  if (alwaysHolds) {
+    // A conjunction without constraints: no tile is partial.
+  } else if (combos > kMaxDisjuncts) {
+    // Too many disjuncts to enumerate: every visited tile is partial.
+    if (std::optional<IntegerSet> s = project({}, {}))
       partial.push_back(IntegerSetAttr::get(*s));
-    }
   } else {
     SmallVector<unsigned> pick(choices.size(), 0);
     for (int64_t k = 0; k < combos; ++k) {
       SmallVector<AffineExpr> exprs;
       for (auto [alts, p] : llvm::zip(choices, pick))
-        exprs.push_back(alts[p].first);
+        exprs.push_back(alts[p]);
       SmallVector<bool> eqs(exprs.size(), false);
       if (std::optional<IntegerSet> s = project(exprs, eqs))
         partial.push_back(IntegerSetAttr::get(*s));
@@ -580,26 +571,11 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
     dimNames.push_back(StringAttr::get(ctx, d));
   for (const std::string &s : space.syms)
     symNames.push_back(StringAttr::get(ctx, s));
-  // The sets were built with the symbols known at the time; pad them all to
-  // the final count.
-  auto pad = [&](SmallVector<Attribute> &sets) {
-    for (Attribute &a : sets) {
-      IntegerSet s = cast<IntegerSetAttr>(a).getValue();
-      if (s.getNumSymbols() != space.syms.size())
-        a = IntegerSetAttr::get(
-            IntegerSet::get(s.getNumDims(), space.syms.size(),
-                            s.getConstraints(), s.getEqFlags()));
-    }
-  };
-  pad(visit);
-  pad(partial);
-  pad(points);
   classes.map = TileMapAttr::get(
       ctx, StringAttr::get(ctx, iter), ArrayAttr::get(ctx, dimNames),
       ArrayAttr::get(ctx, symNames), ArrayAttr::get(ctx, visit),
       ArrayAttr::get(ctx, partial), StringAttr::get(ctx, clip ? iterInner : ""),
       ArrayAttr::get(ctx, points));
-  classes.dims = space.dims;
 
   // Count the classes when every extent is static.
   if (!space.syms.empty())
@@ -656,7 +632,9 @@ struct EinSparsifyPass : cascade::ein::impl::EinSparsifyBase<EinSparsifyPass> {
       else
         diag << " classified for dynamic extents";
       diag << " (over ";
-      llvm::interleaveComma(classes->dims, diag);
+      llvm::interleaveComma(classes->map.getDims(), diag, [&](Attribute a) {
+        diag << cast<StringAttr>(a).getValue();
+      });
       diag << ")";
     });
   }

@@ -98,7 +98,6 @@ std::string canonicalCondition(CascadeOp cascade, EinsumOp op);
 /// when every extent is static, how many tiles fall in each class.
 struct TileClasses {
   TileMapAttr map;
-  llvm::SmallVector<std::string> dims;
   bool counted = false;
   int64_t empty = 0, full = 0, partial = 0;
 };
