@@ -28,6 +28,11 @@ def ConvertEinToLoops : Pass<"convert-ein-to-loops"> {
     - a returned tensor indexed by the iterative rank (chunked linear
       attention) is written tile by tile into the result buffer at the
       loop's position.
+    - with a `#ein.tile_map` (from `ein-sparsify`), the `scf.for` runs
+      over the hull of the visit sets' bounds; a tile outside them is
+      skipped (the buffers are not swapped); a partial tile runs the
+      einsums as above, its inner part ending at the last point the point
+      sets keep; a full tile runs them without their conditions.
 
     The inputs are read through `bufferization.to_buffer` and the result is
     returned with `bufferization.to_tensor`, so the function around the
