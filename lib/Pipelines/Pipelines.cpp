@@ -278,6 +278,12 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   // of a tile (the vector rank).
   pm.addPass(ein::createEinSimplifyConditions());
   pm.addPass(ein::createEinPack());
+  // Keys in parts with their own running state when the parallel ranks
+  // leave threads idle (decode), merged by a second cascade.
+  ein::EinSplitOptions split;
+  split.parts = options.split;
+  split.threads = options.threads;
+  pm.addPass(ein::createEinSplit(split));
   if (stopAfter == Stage::Ein1Pass)
     return;
   pm.addPass(createConvertEinToLoops());
@@ -300,7 +306,7 @@ void cascade::registerCascadePipelines() {
       "Compile attention to the LLVM dialect for the CPU: attn-decompose, "
       "ein-defer-division, ein-reassociate, ein-one-pass (ein-partition and "
       "ein-online, or the multi-pass schedule), ein-tile-parallel, "
-      "ein-sparsify, ein-simplify-conditions, ein-pack, "
+      "ein-sparsify, ein-simplify-conditions, ein-pack, ein-split, "
       "convert-ein-to-loops, "
       "bufferization and LLVM lowering",
       [](OpPassManager &pm, const CPUPipelineOptions &options) {

@@ -92,6 +92,11 @@ static cl::opt<std::string> suiteOpt(
              "sliding-window and dense configurations whose time ratios "
              "measure what ein-sparsify skips; no baselines)"),
     cl::init("standard"), cl::cat(category));
+static cl::opt<int64_t> splitOpt(
+    "split-kv",
+    cl::desc("parts ein-split cuts the keys into (default 0: chosen from the "
+             "shape and the threads; 1: no split)"),
+    cl::init(0), cl::cat(category));
 static cl::opt<bool>
     noSparsify("no-sparsify",
                cl::desc("compile without ein-sparsify (every key tile "
@@ -117,6 +122,7 @@ struct Config {
   std::string variant; // softmax | causal | window=W
   int threads;
   MaskSpec mask;
+  int64_t split = 0; // ein-split's parts; 0: chosen
   bool decode() const { return N == 1; }
   bool linear() const { return variant == "linear-causal"; }
   std::string shape() const {
@@ -295,6 +301,8 @@ static Result runConfig(MLIRContext &ctx, const Config &c,
   options.tileM = tileMOpt;
   options.tileN = tileNOpt;
   options.sparsify = !noSparsify;
+  options.split = c.split;
+  options.threads = c.threads;
   cascade::buildCascadeCPUPipeline(pm, options);
   if (failed(pm.run(*module)))
     fail("the CPU pipeline failed for " + c.shape());
@@ -412,6 +420,8 @@ int main(int argc, char **argv) {
     fail("--tile-m and --tile-n must be positive");
   if (threadsOpt < 0)
     fail("--threads must be positive");
+  if (splitOpt < 0)
+    fail("--split-kv must be 0 (chosen) or a number of parts");
 
   std::vector<int> threadCounts;
   if (threadsOpt > 0)
@@ -422,10 +432,12 @@ int main(int argc, char **argv) {
     threadCounts = {int(std::max(1u, std::thread::hardware_concurrency()))};
 
   std::vector<Config> configs;
-  auto add = [&](std::vector<int64_t> d, const std::string &variant) {
+  auto add = [&](std::vector<int64_t> d, const std::string &variant,
+                 int64_t split = -1) {
     for (int t : threadCounts)
       configs.push_back(Config{d[0], d[1], d[2], d[3], d[4], d[5], variant, t,
-                               parseVariant(variant)});
+                               parseVariant(variant),
+                               split < 0 ? splitOpt.getValue() : split});
   };
   bool sparsitySuite = shapeOpt.empty() && suiteOpt == "sparsity";
   if (suiteOpt != "standard" && suiteOpt != "sparsity")
@@ -445,6 +457,11 @@ int main(int argc, char **argv) {
     add({1, 8, 8, 16384, 16384, 64}, "causal");
     add({1, 8, 8, 4096, 4096, 64}, "linear-causal");
     add({1, 8, 8, 16384, 16384, 64}, "linear-causal");
+    // Decode without and with split-KV: 32 heads, and one head.
+    for (int64_t split : {int64_t(1), int64_t(0), int64_t(4)})
+      add({1, 32, 8, 1, 8192, 128}, "softmax", split);
+    for (int64_t split : {int64_t(1), int64_t(0)})
+      add({1, 1, 1, 1, 65536, 128}, "softmax", split);
   } else if (!shapeOpt.empty()) {
     add(parseShape(shapeOpt), variantOpt);
   } else {
@@ -467,19 +484,19 @@ int main(int argc, char **argv) {
              "best of {}\n",
              cpu, std::thread::hardware_concurrency(), tileNOpt.getValue(),
              tileMOpt.getValue(), repeatOpt.getValue());
-  fmt::print("{:<22} {:<13} {:>3} {:>10} {:>9} {:>10} {:>9} {:>8} {:>7} "
-             "{:>8} {:>8} {:>8} {:>9}\n",
-             "B,Hq,Hkv,N,M,D", "variant", "thr", "cascade ms", "GFLOP/s",
-             "unfused ms", "GFLOP/s", "sgemm", "BW GB/s", "/peak", "/unfused",
-             "compile", "max err");
+  fmt::print("{:<22} {:<13} {:>3} {:>5} {:>10} {:>9} {:>10} {:>9} {:>8} "
+             "{:>7} {:>8} {:>8} {:>8} {:>9}\n",
+             "B,Hq,Hkv,N,M,D", "variant", "thr", "split", "cascade ms",
+             "GFLOP/s", "unfused ms", "GFLOP/s", "sgemm", "BW GB/s", "/peak",
+             "/unfused", "compile", "max err");
 
   std::map<int, double> sgemmCache, bandwidthCache;
   llvm::json::Array records;
   std::map<std::string, double> seconds; // shape/variant/threads -> time
   for (const Config &c : configs) {
     Result r = runConfig(ctx, c, sgemmCache, bandwidthCache);
-    seconds[fmt::format("{}/{}/{}", c.shape(), c.variant, c.threads)] =
-        r.cascadeSeconds;
+    seconds[fmt::format("{}/{}/{}/{}", c.shape(), c.variant, c.threads,
+                        c.split)] = r.cascadeSeconds;
     double gflops = r.flops / r.cascadeSeconds * 1e-9;
     double gbs = r.bytes / r.cascadeSeconds * 1e-9;
     double unfusedGflops =
@@ -490,12 +507,15 @@ int main(int argc, char **argv) {
                         : (r.sgemmGflops > 0 ? gflops / r.sgemmGflops : 0);
     double ofUnfused =
         r.unfusedSeconds > 0 ? r.unfusedSeconds / r.cascadeSeconds : 0;
-    fmt::print("{:<22} {:<13} {:>3} {:>10.3f} {:>9.1f} {:>10.3f} {:>9.1f} "
-               "{:>8.1f} {:>7.1f} {:>8.2f} {:>8.2f} {:>7.2f}s {:>9.2e}{}\n",
-               c.shape(), c.variant, c.threads, r.cascadeSeconds * 1e3,
-               c.decode() ? gbs : gflops, r.unfusedSeconds * 1e3, unfusedGflops,
-               r.sgemmGflops, r.bandwidthGBs, ofPeak, ofUnfused,
-               r.compileSeconds, r.maxAbsError,
+    fmt::print("{:<22} {:<13} {:>3} {:>5} {:>10.3f} {:>9.1f} {:>10.3f} "
+               "{:>9.1f} {:>8.1f} {:>7.1f} {:>8.2f} {:>8.2f} {:>7.2f}s "
+               "{:>9.2e}{}\n",
+               c.shape(), c.variant, c.threads,
+               c.split == 0 ? std::string("auto") : std::to_string(c.split),
+               r.cascadeSeconds * 1e3, c.decode() ? gbs : gflops,
+               r.unfusedSeconds * 1e3, unfusedGflops, r.sgemmGflops,
+               r.bandwidthGBs, ofPeak, ofUnfused, r.compileSeconds,
+               r.maxAbsError,
                c.decode() ? "  (decode: GB/s, /peak of bandwidth)" : "");
     llvm::json::Object rec{
         {"B", c.B},
@@ -507,6 +527,7 @@ int main(int argc, char **argv) {
         {"variant", c.variant},
         {"dtype", "f32"},
         {"threads", c.threads},
+        {"split_kv", c.split},
         {"target", "cpu"},
         {"cpu", cpu},
         {"cascade_seconds", r.cascadeSeconds},
@@ -528,8 +549,9 @@ int main(int argc, char **argv) {
   if (sparsitySuite) {
     fmt::print("\ntime ratios (same run):\n");
     for (int t : threadCounts) {
-      auto time = [&](const char *shape, const char *variant) {
-        return seconds[fmt::format("{}/{}/{}", shape, variant, t)];
+      auto time = [&](const char *shape, const char *variant,
+                      int64_t split = 0) {
+        return seconds[fmt::format("{}/{}/{}/{}", shape, variant, t, split)];
       };
       const char *n4k = "1,8,8,4096,4096,64", *n16k = "1,8,8,16384,16384,64";
       double causal = time(n4k, "causal") / time(n4k, "softmax");
@@ -547,6 +569,14 @@ int main(int argc, char **argv) {
       fmt::print("  {} thr  linear-causal, N=16384 / N=4096:         {:6.3f}  "
                  "(target <= 4.6)\n",
                  t, time(n16k, "linear-causal") / time(n4k, "linear-causal"));
+      const char *dec = "1,32,8,1,8192,128", *dec1 = "1,1,1,1,65536,128";
+      fmt::print("  {} thr  decode {}: unsplit / split (chosen):  {:6.2f}  "
+                 "(target >= 1.6)\n",
+                 t, dec, time(dec, "softmax", 1) / time(dec, "softmax", 0));
+      fmt::print("  {} thr  decode {}: unsplit / 4 parts:         {:6.2f}\n", t,
+                 dec, time(dec, "softmax", 1) / time(dec, "softmax", 4));
+      fmt::print("  {} thr  decode {}: unsplit / split (chosen):  {:6.2f}\n", t,
+                 dec1, time(dec1, "softmax", 1) / time(dec1, "softmax", 0));
     }
   }
 

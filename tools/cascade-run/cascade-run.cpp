@@ -86,6 +86,13 @@ static cl::opt<int64_t>
     tileN("tile-n", cl::desc("query tile size: queries per parallel point"),
           cl::init(32), cl::cat(category));
 
+static cl::opt<int64_t> splitKV(
+    "split-kv",
+    cl::desc("split the keys into N parts with their own running state, "
+             "merged after (ein-split); default 0: from the shape and the "
+             "threads; 1: never"),
+    cl::init(0), cl::cat(category));
+
 extern "C" void omp_set_num_threads(int);
 
 static cl::opt<int64_t> vectorWidth(
@@ -465,6 +472,12 @@ int main(int argc, char **argv) {
     fail(fmt::format("--threads must be positive, found {}", threads));
   if (threads > 0)
     omp_set_num_threads(threads);
+  if (splitKV < 0)
+    fail(fmt::format("--split-kv must be 0 (chosen) or a number of parts, "
+                     "found {}",
+                     splitKV.getValue()));
+  options.split = splitKV;
+  options.threads = threads > 0 ? threads : cascade::defaultThreads();
   if (!(tolerance >= 0))
     fail(fmt::format("--tolerance must be a non-negative number, found {}",
                      tolerance.getValue()));

@@ -78,6 +78,13 @@ static cl::opt<int64_t>
                    "queries at once (1: one query per point)"),
           cl::init(32), cl::value_desc("N"), cl::cat(cascadecCategory));
 
+static cl::opt<int64_t> splitKV(
+    "split-kv",
+    cl::desc("Parts ein-split cuts the keys into, each with its own running "
+             "state, merged after (0: chosen from the shape and this "
+             "machine's threads; 1: no split)"),
+    cl::init(0), cl::value_desc("N"), cl::cat(cascadecCategory));
+
 static cl::opt<bool>
     remarks("remarks",
             cl::desc("Print the compiler's remarks (which rewrites applied, "
@@ -144,6 +151,11 @@ static void reportError(fmt::format_string<Args...> format, Args &&...args) {
 /// when they are inconsistent.
 static std::optional<Plan> makePlan() {
   Plan plan;
+  if (splitKV < 0) {
+    reportError("--split-kv must be 0 (chosen) or a number of parts, got {}",
+                static_cast<int64_t>(splitKV));
+    return std::nullopt;
+  }
   if (tileM <= 0) {
     reportError("--tile-m must be a positive number of keys, got {}",
                 static_cast<int64_t>(tileM));
@@ -331,6 +343,7 @@ int main(int argc, char **argv) {
   cascade::CPUPipelineOptions options;
   options.tileM = tileM;
   options.tileN = tileN;
+  options.split = splitKV;
   cascade::buildCascadeCPUPipeline(pm, options, plan->stage);
   if (mlir::failed(pm.run(*module)))
     return 1;

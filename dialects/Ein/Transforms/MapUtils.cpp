@@ -60,3 +60,32 @@ std::string cascade::ein::canonicalCondition(CascadeOp cascade, EinsumOp op) {
   }
   return s;
 }
+
+std::optional<double>
+cascade::ein::foldMap(EinsumOp e, ArrayRef<std::optional<double>> args) {
+  Block &block = e.getMapBlock();
+  DenseMap<Value, Attribute> known;
+  for (auto [arg, v] : llvm::zip(block.getArguments(), args))
+    if (v)
+      if (auto ft = dyn_cast<FloatType>(arg.getType()))
+        known[arg] = FloatAttr::get(ft, *v);
+  for (Operation &op : block.without_terminator()) {
+    SmallVector<Attribute> operands;
+    for (Value o : op.getOperands())
+      operands.push_back(known.lookup(o));
+    SmallVector<OpFoldResult> results;
+    if (op.getNumResults() != 1 || failed(op.fold(operands, results)) ||
+        results.size() != 1)
+      return std::nullopt;
+    Attribute a = dyn_cast<Attribute>(results[0]);
+    if (!a)
+      a = known.lookup(cast<Value>(results[0]));
+    if (!a)
+      return std::nullopt;
+    known[op.getResult(0)] = a;
+  }
+  auto f = dyn_cast_or_null<FloatAttr>(known.lookup(mapResult(e)));
+  if (!f)
+    return std::nullopt;
+  return f.getValueAsDouble();
+}

@@ -256,4 +256,50 @@ def EinSparsify : Pass<"ein-sparsify"> {
   }];
 }
 
+def EinSplit : Pass<"ein-split"> {
+  let summary = "Split the keys of a one-pass cascade into parts that run in "
+                "parallel, and merge their running states";
+  let description = [{
+    Runs on a one-pass cascade (after `ein-one-pass`; `cascade-cpu` runs it
+    last of the ein passes, after `ein-sparsify` and `ein-pack`) whose loop
+    runs over the tiles `m1` of `m`. Decode (one query, a long KV cache) and long-KV prefill with few
+    heads have fewer parallel points than threads; splitting `m` gives each
+    thread a part of the keys (split-KV, flash-decoding).
+
+    The cascade becomes two:
+
+    - `<name>_parts`: `m = ms * C + ml` and `ml = m1 * tile + m0`, with `C`
+      a whole number of tiles. Every einsum gets the new parallel rank `ms`,
+      so each part runs the loop over its own tiles, and the cascade returns
+      each running state's final value per part: the partial numerator,
+      denominator and running maximum (`FRNV[ms, ...]`, `FRD`, `FRM`). A
+      tile map (`ein-sparsify`) is rewritten for the global tile
+      `ms * (C / tile) + m1`, so parts skip the same tiles.
+    - `<name>_merge`: the states merged with the algebra of `ein-online`:
+      maxima by `max` over `ms`; each running sum `R = R * F + X` as
+      `sum_ms R[ms] * F(max[ms], merged max)`, with the cascade's own factor
+      `F`; then the einsums that followed the loop (the division, gates,
+      the log-sum-exp) on the merged state.
+
+    The merge is exact when every recurrence is a running maximum (init
+    -inf) or a running sum (init 0), unscaled or rescaled by a factor
+    `F(old, new)` of one maximum with `F(x, x) = 1`,
+    `F(a, b) F(b, c) = F(a, c)` and `F(-inf, x)` finite; the pass checks
+    these by evaluating `F` and otherwise leaves the cascade alone with a
+    remark (decaying sums, for one).
+
+    With `parts = 0` the count comes from the shape: with `P` parallel
+    points (batch, heads, query tiles) and `T` threads, the keys are split
+    when `P < 4 T`, into `ceil(4 T / P)` parts of at least 8 tiles.
+    A remark says what was done: `split into 4 parts of 2048 keys`, or why
+    not.
+  }];
+  let options = [
+    Option<"parts", "parts", "int64_t", /*default=*/"0",
+           "Number of parts (0: from the shape and the threads; 1: no split)">,
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "Threads the parts are for when parts = 0 (0: this machine's)">,
+  ];
+}
+
 #endif // CASCADE_EIN_PASSES_TD

@@ -32,37 +32,6 @@ using namespace cascade::ein;
 // Skipping a tile leaves the running state as it was
 //===----------------------------------------------------------------------===//
 
-/// Evaluates `e`'s map with constant arguments (NaN for an unknown one) by
-/// folding its operations; nothing when some operation does not fold.
-static std::optional<double> foldMap(EinsumOp e,
-                                     ArrayRef<std::optional<double>> args) {
-  Block &block = e.getMapBlock();
-  DenseMap<Value, Attribute> known;
-  for (auto [arg, v] : llvm::zip(block.getArguments(), args))
-    if (v)
-      if (auto ft = dyn_cast<FloatType>(arg.getType()))
-        known[arg] = FloatAttr::get(ft, *v);
-  for (Operation &op : block.without_terminator()) {
-    SmallVector<Attribute> operands;
-    for (Value o : op.getOperands())
-      operands.push_back(known.lookup(o));
-    SmallVector<OpFoldResult> results;
-    if (op.getNumResults() != 1 || failed(op.fold(operands, results)) ||
-        results.size() != 1)
-      return std::nullopt;
-    Attribute a = dyn_cast<Attribute>(results[0]);
-    if (!a)
-      a = known.lookup(cast<Value>(results[0]));
-    if (!a)
-      return std::nullopt;
-    known[op.getResult(0)] = a;
-  }
-  auto f = dyn_cast_or_null<FloatAttr>(known.lookup(mapResult(e)));
-  if (!f)
-    return std::nullopt;
-  return f.getValueAsDouble();
-}
-
 /// The operand of `r` that is its own value at the iterative rank `iter`.
 static int64_t selfOperand(EinsumOp r) {
   for (auto [i, v] : llvm::enumerate(r.getInputs()))

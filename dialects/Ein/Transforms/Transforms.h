@@ -23,6 +23,11 @@ mlir::Value mapResult(EinsumOp op);
 
 /// Whether the map region also yields an i1 predicate.
 bool hasPredicate(EinsumOp op);
+/// Evaluates `op`'s map with constant arguments (NaN for a missing one) by
+/// folding its operations; nothing when some operation does not fold.
+std::optional<double> foldMap(EinsumOp op,
+                              llvm::ArrayRef<std::optional<double>> args);
+
 /// Whether `v` (computed in a map region) depends on `a`.
 bool mapUses(mlir::Value v, mlir::Value a);
 
@@ -106,6 +111,23 @@ struct TileClasses {
 /// condition (see ein-sparsify). Fails, with the reason in `why`, when the
 /// cascade is not a one-pass cascade whose empty tiles can be skipped.
 mlir::FailureOr<TileClasses> sparsify(CascadeOp cascade, std::string &why);
+
+/// What ein-split made: `parts` parts of `keys` points of the split rank
+/// each (the last one possibly shorter); one part: the cascade is unchanged.
+struct SplitResult {
+  int64_t parts = 1;
+  int64_t keys = 0;
+};
+
+/// Splits the rank whose tiles a one-pass cascade iterates over into parts
+/// (see ein-split): `parts` of them, or, when `parts` <= 0, as many as
+/// `threads` (<= 0: this machine's) need to be kept busy. Fails, with the
+/// reason in `why`, when the running state does not merge across parts;
+/// `why` also says why a chosen count is 1.
+mlir::FailureOr<SplitResult> splitIterativeRank(mlir::RewriterBase &rewriter,
+                                                CascadeOp cascade,
+                                                int64_t parts, int64_t threads,
+                                                std::string &why);
 
 /// ein-pack on one cascade; returns the operands packed.
 int packOperands(mlir::RewriterBase &rewriter, CascadeOp cascade);

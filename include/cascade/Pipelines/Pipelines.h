@@ -46,6 +46,18 @@ struct CPUPipelineOptions
       llvm::cl::desc("skip the key tiles a mask removes and drop the mask on "
                      "the tiles it keeps whole (ein-sparsify)"),
       llvm::cl::init(true)};
+  Option<int64_t> split{
+      *this, "split",
+      llvm::cl::desc("parts the keys are split into, each with its own "
+                     "running state, merged after (ein-split; split-KV "
+                     "decode): 0 chooses from the shape and `threads`, 1 "
+                     "never splits"),
+      llvm::cl::init(0)};
+  Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("threads the code will run on, for choosing the split "
+                     "(0: this machine's hardware threads)"),
+      llvm::cl::init(0)};
   Option<int64_t> vectorWidth{
       *this, "vector-width",
       llvm::cl::desc("elements per vector in the tile bodies (-1: from the "

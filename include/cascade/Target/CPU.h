@@ -43,6 +43,10 @@ llvm::Expected<std::unique_ptr<llvm::TargetMachine>> createHostTargetMachine();
 llvm::Expected<std::unique_ptr<mlir::ExecutionEngine>>
 createHostJIT(mlir::ModuleOp module);
 
+/// The threads compiled code runs on when the caller sets none: the
+/// OpenMP runtime's default, OMP_NUM_THREADS, else every hardware thread.
+int defaultThreads();
+
 /// Registers the tools' `--threads` option in `category` (libLLVM registers
 /// an option of that name, which the tools do not use; it is removed first).
 /// Call before parsing the command line; 0 means the OpenMP runtime's default

@@ -156,11 +156,20 @@ void CascadeLowering::setTileExtents(ArrayRef<std::string> outerParts,
       Value start = arith::MulIOp::create(rw, loc, rankValue[on],
                                           indexConst(r.getTile()));
       Value left = arith::SubIOp::create(
-          rw, loc, extent[r.getParent().getValue()], start);
+          rw, loc, current[r.getParent().getValue()], start);
       current[r.getName().getValue()] =
           arith::MinSIOp::create(rw, loc, left, indexConst(r.getTile()));
       if (atParallelPoint)
         tileOfParallel.insert(r.getName().getValue());
+      // A part that is partitioned again (the keys of one ein-split part):
+      // its own outer part has as many tiles as this point's part holds.
+      for (Attribute c : cascade.getRanks()) {
+        auto sub = cast<RankAttr>(c);
+        if (sub.isOuterPart() && sub.getParent() == r.getName())
+          current[sub.getName().getValue()] = arith::CeilDivSIOp::create(
+              rw, loc, current[r.getName().getValue()],
+              indexConst(sub.getTile()));
+      }
     }
   }
 }
@@ -223,7 +232,7 @@ std::pair<Value, Value> CascadeLowering::visitedRange() {
   tileMapPoint(dims, syms);
   Value lo, hi;
   for (IntegerSet set : tiles.getVisitSets()) {
-    Value l = indexConst(0), h = extent[iter];
+    Value l = indexConst(0), h = current[iter];
     boundsOf(set, pos, dims, syms, l, h);
     lo = lo ? arith::MinSIOp::create(rw, loc, lo, l) : l;
     hi = hi ? arith::MaxSIOp::create(rw, loc, hi, h) : h;
@@ -873,7 +882,7 @@ LogicalResult CascadeLowering::run() {
         iterArgs.push_back(nextBuffers[e.getResult()].mem);
       // All tiles, or those of the tile map that hold an unmasked point.
       auto [lo, hi] =
-          tiles ? visitedRange() : std::make_pair(indexConst(0), extent[iter]);
+          tiles ? visitedRange() : std::make_pair(indexConst(0), current[iter]);
       auto forOp = scf::ForOp::create(rw, loc, lo, hi, indexConst(1), iterArgs);
       rw.setInsertionPointToStart(forOp.getBody());
       Value iv = forOp.getInductionVar();

@@ -36,8 +36,10 @@
 #include "llvm/TargetParser/SubtargetFeature.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <cstdlib>
 #include <mutex>
 #include <string>
+#include <thread>
 
 using llvm::Error;
 using llvm::Expected;
@@ -195,6 +197,15 @@ cascade::createHostJIT(mlir::ModuleOp module) {
   options.transformer = transformer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   return mlir::ExecutionEngine::create(module, options);
+}
+
+int cascade::defaultThreads() {
+  if (const char *env = std::getenv("OMP_NUM_THREADS")) {
+    int n = std::atoi(env); // "4" or "4,2": the outermost level
+    if (n > 0)
+      return n;
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 llvm::cl::opt<int> &

@@ -101,6 +101,8 @@
 // TILE0: cascade-run: error: --tile-m must be positive, found 0
 // RUN: not cascade-run %s --tile-m=-8 2>&1 | FileCheck %s --check-prefix=TILE-NEG
 // TILE-NEG: cascade-run: error: --tile-m must be positive, found -8
+// RUN: not cascade-run %s --split-kv=-2 2>&1 | FileCheck %s --check-prefix=SPLIT-NEG
+// SPLIT-NEG: cascade-run: error: --split-kv must be 0 (chosen) or a number of parts, found -2
 //
 // An --output-dir that cannot be created (a file is in the way).
 // RUN: not cascade-run %s --output-dir %t/q.npy/out 2>&1 | FileCheck %s --check-prefix=OUT-DIR
