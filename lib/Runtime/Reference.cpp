@@ -1064,3 +1064,70 @@ _mlir_ciface_cascade_ref_linear_attention_f32(CascadeMemRef4DF32 *q,
                                       out->strides[2], out->strides[3]}},
                            s, opt);
 }
+
+extern "C" CASCADE_RUNTIME_EXPORT void _mlir_ciface_cascade_ref_merge_f32(
+    CascadeMemRef4DF32 *o, CascadeMemRef3DF32 *lse, CascadeMemRef4DF32 *out,
+    CascadeMemRef3DF32 *outLse) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  auto at4 = [](CascadeMemRef4DF32 *m, int64_t a, int64_t b, int64_t c,
+                int64_t d) -> float & {
+    return m->aligned[m->offset + a * m->strides[0] + b * m->strides[1] +
+                      c * m->strides[2] + d * m->strides[3]];
+  };
+  auto at3 = [](CascadeMemRef3DF32 *m, int64_t a, int64_t b,
+                int64_t c) -> float & {
+    return m->aligned[m->offset + a * m->strides[0] + b * m->strides[1] +
+                      c * m->strides[2]];
+  };
+  auto fail = [&](const char *why) {
+    llvm::errs() << "cascade_ref_merge_f32: " << why
+                 << "; filling the outputs with NaN\n";
+    if (out && out->aligned)
+      for (int64_t a = 0; a < out->sizes[0]; ++a)
+        for (int64_t b = 0; b < out->sizes[1]; ++b)
+          for (int64_t c = 0; c < out->sizes[2]; ++c)
+            for (int64_t d = 0; d < out->sizes[3]; ++d)
+              at4(out, a, b, c, d) = nan;
+    if (outLse && outLse->aligned)
+      for (int64_t a = 0; a < outLse->sizes[0]; ++a)
+        for (int64_t b = 0; b < outLse->sizes[1]; ++b)
+          for (int64_t c = 0; c < outLse->sizes[2]; ++c)
+            at3(outLse, a, b, c) = nan;
+  };
+  if (!o || !lse || !out || !outLse)
+    return fail("missing descriptor");
+  int64_t batch = out->sizes[0], heads = out->sizes[1], rows = out->sizes[2],
+          dv = out->sizes[3];
+  if (batch <= 0 || o->sizes[0] % batch != 0 || o->sizes[1] != heads ||
+      o->sizes[2] != rows || o->sizes[3] != dv ||
+      lse->sizes[0] != o->sizes[0] || lse->sizes[1] != heads ||
+      lse->sizes[2] != rows || outLse->sizes[0] != batch ||
+      outLse->sizes[1] != heads || outLse->sizes[2] != rows)
+    return fail("inconsistent shapes");
+  int64_t parts = o->sizes[0] / batch;
+  std::vector<double> acc(dv);
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t h = 0; h < heads; ++h)
+      for (int64_t n = 0; n < rows; ++n) {
+        double g = -std::numeric_limits<double>::infinity();
+        for (int64_t s = 0; s < parts; ++s)
+          g = std::max(g, double(at3(lse, s * batch + b, h, n)));
+        double sum = 0;
+        std::fill(acc.begin(), acc.end(), 0.0);
+        if (std::isfinite(g))
+          for (int64_t s = 0; s < parts; ++s) {
+            double l = at3(lse, s * batch + b, h, n);
+            if (l == -std::numeric_limits<double>::infinity())
+              continue;
+            double w = std::exp(l - g);
+            sum += w;
+            for (int64_t f = 0; f < dv; ++f)
+              acc[f] += w * at4(o, s * batch + b, h, n, f);
+          }
+        for (int64_t f = 0; f < dv; ++f)
+          at4(out, b, h, n, f) = sum > 0 ? float(acc[f] / sum) : 0.0f;
+        at3(outLse, b, h, n) = sum > 0
+                                   ? float(g + std::log(sum))
+                                   : -std::numeric_limits<float>::infinity();
+      }
+}

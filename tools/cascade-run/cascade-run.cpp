@@ -258,6 +258,9 @@ compile(ModuleOp module, llvm::function_ref<void(OpPassManager &)> build,
           llvm::orc::ExecutorAddr::fromPtr(
               &_mlir_ciface_cascade_ref_attention_variant_f32),
           llvm::JITSymbolFlags::Exported};
+      map[interner("_mlir_ciface_cascade_ref_merge_f32")] = {
+          llvm::orc::ExecutorAddr::fromPtr(&_mlir_ciface_cascade_ref_merge_f32),
+          llvm::JITSymbolFlags::Exported};
       return map;
     });
   return std::move(*engine);

@@ -379,3 +379,48 @@ LogicalResult LinearAttentionOp::verify() {
                            << "' (it is an attribute of attn.attention)";
   return success();
 }
+
+LogicalResult MergeOp::verify() {
+  auto o = getO().getType(), lse = getLse().getType();
+  auto out = cast<RankedTensorType>(getResult().getType());
+  auto outLse = cast<RankedTensorType>(getResultLse().getType());
+  const char *const names[] = {"o", "lse", "result", "result_lse"};
+  RankedTensorType types[] = {o, lse, out, outLse};
+  const int64_t ranks[] = {5, 4, 4, 3};
+  for (auto [name, t, rank] : llvm::zip(names, types, ranks)) {
+    if (t.getRank() != rank)
+      return emitOpError() << name << " must have rank " << rank << ", found "
+                           << t;
+    if (!isSupportedElementType(t.getElementType()))
+      return emitOpError() << name
+                           << " element type must be f32, f16 or bf16, found "
+                           << t.getElementType();
+  }
+  if (out.getElementType() != o.getElementType())
+    return emitOpError() << "result element type " << out.getElementType()
+                         << " differs from o element type "
+                         << o.getElementType();
+  if (outLse.getElementType() != lse.getElementType())
+    return emitOpError() << "result_lse element type "
+                         << outLse.getElementType()
+                         << " differs from lse element type "
+                         << lse.getElementType();
+  auto tie = [&](RankedTensorType a, int i, StringRef an, RankedTensorType b,
+                 int j, StringRef bn) -> LogicalResult {
+    int64_t x = a.getDimSize(i), y = b.getDimSize(j);
+    if (ShapedType::isDynamic(x) || ShapedType::isDynamic(y) || x == y)
+      return success();
+    return emitOpError() << an << " dimension " << i << " must equal " << bn
+                         << " dimension " << j << " = " << y << ", found " << x;
+  };
+  for (int i = 0; i < 4; ++i)
+    if (failed(tie(lse, i, "lse", o, i, "o")))
+      return failure();
+  for (int i = 0; i < 4; ++i)
+    if (failed(tie(out, i, "result", o, i + 1, "o")))
+      return failure();
+  for (int i = 0; i < 3; ++i)
+    if (failed(tie(outLse, i, "result_lse", o, i + 1, "o")))
+      return failure();
+  return success();
+}

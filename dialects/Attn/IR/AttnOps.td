@@ -180,6 +180,44 @@ def Attn_LinearAttentionOp : Attn_Op<"linear_attention", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Attn_MergeOp : Attn_Op<"merge", [Pure]> {
+  let summary = "merge attention over disjoint parts of the keys by their "
+                "log-sum-exp";
+  let description = [{
+    Combines `S` partial attention results, each computed by softmax
+    attention over one part of the keys with `return_lse` (split-KV decode,
+    ring or context-parallel attention across devices), into the result over
+    all keys. With `o: [S, B, H, N, Dv]` and `lse: [S, B, H, N]` stacked
+    along the parts:
+
+    ```
+    g        = max_s lse[s, b, h, n]
+    w[s]     = exp(lse[s, b, h, n] - g)       (0 where lse[s] = -inf)
+    out      = sum_s w[s] o[s, b, h, n, :] / sum_s w[s]
+    out_lse  = g + log(sum_s w[s])
+    ```
+
+    A part that kept no key of a row (`lse = -inf`) contributes nothing; a
+    row that no part kept gives zeros and `-inf`. Element types: floats
+    (f32, f16, bf16), computed in f32; each result has its operand's type.
+    `ein-split` builds the same merge inside the compiler, from the parts'
+    running states.
+
+    ```mlir
+    %o, %lse = attn.merge %os, %lses
+        : tensor<2x1x8x1x64xf32>, tensor<2x1x8x1xf32>
+        -> tensor<1x8x1x64xf32>, tensor<1x8x1xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$o, AnyRankedTensor:$lse);
+  let results = (outs AnyRankedTensor:$result, AnyRankedTensor:$result_lse);
+  let assemblyFormat = [{
+    $o `,` $lse attr-dict `:` type($o) `,` type($lse) `->` type($result) `,`
+    type($result_lse)
+  }];
+  let hasVerifier = 1;
+}
+
 def Attn_YieldOp : Attn_Op<"yield", [Pure, Terminator,
                                      HasParent<"AttentionOp">]> {
   let summary = "the value of a score_mod or mask_mod region";

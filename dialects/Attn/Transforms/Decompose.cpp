@@ -58,27 +58,30 @@ static EinsumSpec makeSpec(MLIRContext *ctx, StringRef name,
   return s;
 }
 
-/// An empty cascade over `inputs` (q, k, v first) with the ranks of an
-/// attention block, in the order the formulas list them: b, h, e, f, m, p.
-/// A dynamic extent is bound to the operand dimension it comes from.
-static ein::CascadeOp createAttentionCascade(RewriterBase &rewriter,
-                                             Location loc, StringRef name,
-                                             ArrayRef<Value> inputs,
-                                             ArrayRef<StringRef> inputNames,
-                                             TypeRange resultTypes) {
+/// A rank of a new cascade: its name and the operand dimension it spans
+/// (its extent, or a binding to that dimension when it is dynamic).
+struct RankSource {
+  StringRef name;
+  int64_t operand, dim;
+};
+
+/// An empty cascade over `inputs` with the ranks `sources`, in order.
+static ein::CascadeOp createCascade(RewriterBase &rewriter, Location loc,
+                                    StringRef name, ArrayRef<Value> inputs,
+                                    ArrayRef<StringRef> inputNames,
+                                    TypeRange resultTypes,
+                                    ArrayRef<RankSource> sources) {
   MLIRContext *ctx = rewriter.getContext();
   StringAttr none = StringAttr::get(ctx, "");
-  auto rank = [&](StringRef rankName, int64_t operand,
-                  int64_t dim) -> Attribute {
-    auto t = cast<RankedTensorType>(inputs[operand].getType());
-    int64_t ext = t.getDimSize(dim);
+  SmallVector<Attribute> ranks;
+  for (const RankSource &r : sources) {
+    auto t = cast<RankedTensorType>(inputs[r.operand].getType());
+    int64_t ext = t.getDimSize(r.dim);
     bool dyn = ShapedType::isDynamic(ext);
-    return ein::RankAttr::get(ctx, StringAttr::get(ctx, rankName), ext,
-                              dyn ? operand : -1, dyn ? dim : -1, none, 0, 0);
-  };
-  SmallVector<Attribute> ranks = {rank("b", 0, 0), rank("h", 0, 1),
-                                  rank("e", 0, 3), rank("f", 2, 3),
-                                  rank("m", 1, 2), rank("p", 0, 2)};
+    ranks.push_back(ein::RankAttr::get(ctx, StringAttr::get(ctx, r.name), ext,
+                                       dyn ? r.operand : -1, dyn ? r.dim : -1,
+                                       none, 0, 0));
+  }
   OperationState state(loc, ein::CascadeOp::getOperationName());
   state.addOperands(inputs);
   state.addAttribute("name", StringAttr::get(ctx, name));
@@ -91,6 +94,22 @@ static ein::CascadeOp createAttentionCascade(RewriterBase &rewriter,
   for (Value v : inputs)
     body->addArgument(v.getType(), loc);
   return cast<ein::CascadeOp>(rewriter.create(state));
+}
+
+/// An empty cascade over `inputs` (q, k, v first) with the ranks of an
+/// attention block, in the order the formulas list them: b, h, e, f, m, p.
+static ein::CascadeOp createAttentionCascade(RewriterBase &rewriter,
+                                             Location loc, StringRef name,
+                                             ArrayRef<Value> inputs,
+                                             ArrayRef<StringRef> inputNames,
+                                             TypeRange resultTypes) {
+  return createCascade(rewriter, loc, name, inputs, inputNames, resultTypes,
+                       {{"b", 0, 0},
+                        {"h", 0, 1},
+                        {"e", 0, 3},
+                        {"f", 2, 3},
+                        {"m", 1, 2},
+                        {"p", 0, 2}});
 }
 
 FailureOr<ein::CascadeOp>
@@ -691,6 +710,96 @@ cascade::attn::decomposeLinearAttention(RewriterBase &rewriter,
   return cascadeOp;
 }
 
+FailureOr<ein::CascadeOp> cascade::attn::decomposeMerge(RewriterBase &rewriter,
+                                                        MergeOp op) {
+  MLIRContext *ctx = op.getContext();
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  auto cascadeOp = createCascade(
+      rewriter, loc, "merge", {op.getO(), op.getLse()}, {"O", "LSE"},
+      op->getResultTypes(),
+      {{"s", 0, 0}, {"b", 0, 1}, {"h", 0, 2}, {"f", 0, 4}, {"p", 0, 3}});
+  Block *body = &cascadeOp.getBodyBlock();
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(body);
+  auto spec = [&](StringRef name, ArrayRef<StringRef> out, ReductionKind red) {
+    return makeSpec(ctx, name, out, red);
+  };
+  auto dims = [](EinsumSpec &s, ArrayRef<StringRef> names) {
+    SmallVector<AffineExpr> out;
+    for (StringRef n : names)
+      out.push_back(s.dim(n));
+    return out;
+  };
+  auto build = [&](EinsumSpec &s,
+                   function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
+    return ein::buildEinsum(rewriter, loc, cascadeOp, s, fn).getResult();
+  };
+  Value o = body->getArgument(0), lse = body->getArgument(1);
+  // GM[b,h,p] max= LSE[s,b,h,p]
+  EinsumSpec gmS = spec("GM", {"b", "h", "p"}, ReductionKind::Max);
+  gmS.addInput(lse, dims(gmS, {"s", "b", "h", "p"}));
+  Value gm = build(gmS, [](OpBuilder &b, Location l, ValueRange a) {
+    return toF32(b, l, a[0]);
+  });
+  // W[s,b,h,p] = exp(LSE - GM), 0 for a row no part kept
+  EinsumSpec wS = spec("W", {"s", "b", "h", "p"}, ReductionKind::None);
+  wS.addInput(lse, dims(wS, {"s", "b", "h", "p"}));
+  wS.addInput(gm, dims(wS, {"b", "h", "p"}));
+  Value w = build(wS, [](OpBuilder &b, Location l, ValueRange a) {
+    Value none = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[1],
+                                       f32Const(b, l, -INFINITY));
+    Value d = arith::SubFOp::create(b, l, toF32(b, l, a[0]), a[1]);
+    return arith::SelectOp::create(b, l, none, f32Const(b, l, 0.0),
+                                   math::ExpOp::create(b, l, d));
+  });
+  // WS[b,h,p] += W;  WO[b,h,p,f] += W * O[s,b,h,p,f]
+  EinsumSpec wsS = spec("WS", {"b", "h", "p"}, ReductionKind::Add);
+  wsS.addInput(w, dims(wsS, {"s", "b", "h", "p"}));
+  Value ws =
+      build(wsS, [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+  EinsumSpec woS = spec("WO", {"b", "h", "p", "f"}, ReductionKind::Add);
+  woS.addInput(w, dims(woS, {"s", "b", "h", "p"}));
+  woS.addInput(o, dims(woS, {"s", "b", "h", "p", "f"}));
+  Value wo = build(woS, [](OpBuilder &b, Location l, ValueRange a) {
+    return arith::MulFOp::create(b, l, a[0], toF32(b, l, a[1]));
+  });
+  // OUT = WO / WS (0 for an empty row);  OLSE = GM + log WS (-inf for one)
+  auto outType = cast<RankedTensorType>(op.getResult().getType());
+  auto lseType = cast<RankedTensorType>(op.getResultLse().getType());
+  auto narrow = [](OpBuilder &b, Location l, Type t, Value v) -> Value {
+    return t.isF32() ? v : arith::TruncFOp::create(b, l, t, v).getResult();
+  };
+  EinsumSpec outS = spec("OUT", {"b", "h", "p", "f"}, ReductionKind::None);
+  outS.elementType = outType.getElementType();
+  outS.addInput(wo, dims(outS, {"b", "h", "p", "f"}));
+  outS.addInput(ws, dims(outS, {"b", "h", "p"}));
+  Value out = build(outS, [&](OpBuilder &b, Location l, ValueRange a) {
+    Value zero = f32Const(b, l, 0.0);
+    Value empty =
+        arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[1], zero);
+    Value q = arith::DivFOp::create(b, l, a[0], a[1]);
+    return narrow(b, l, outType.getElementType(),
+                  arith::SelectOp::create(b, l, empty, zero, q));
+  });
+  EinsumSpec lseS = spec("OLSE", {"b", "h", "p"}, ReductionKind::None);
+  lseS.elementType = lseType.getElementType();
+  lseS.addInput(gm, dims(lseS, {"b", "h", "p"}));
+  lseS.addInput(ws, dims(lseS, {"b", "h", "p"}));
+  Value outLse = build(lseS, [&](OpBuilder &b, Location l, ValueRange a) {
+    Value empty = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, a[1],
+                                        f32Const(b, l, 0.0));
+    Value x =
+        arith::AddFOp::create(b, l, a[0], math::LogOp::create(b, l, a[1]));
+    return narrow(
+        b, l, lseType.getElementType(),
+        arith::SelectOp::create(b, l, empty, f32Const(b, l, -INFINITY), x));
+  });
+  ein::YieldOp::create(rewriter, loc, ValueRange{out, outLse});
+  rewriter.replaceOp(op, cascadeOp.getResults());
+  return cascadeOp;
+}
+
 namespace {
 struct AttnDecomposePass
     : cascade::attn::impl::AttnDecomposeBase<AttnDecomposePass> {
@@ -698,15 +807,17 @@ struct AttnDecomposePass
     IRRewriter rewriter(&getContext());
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
-      if (isa<AttentionOp, LinearAttentionOp>(op))
+      if (isa<AttentionOp, LinearAttentionOp, MergeOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
-      LogicalResult r = isa<AttentionOp>(op)
-                            ? LogicalResult(decomposeAttention(
-                                  rewriter, cast<AttentionOp>(op)))
-                            : LogicalResult(decomposeLinearAttention(
-                                  rewriter, cast<LinearAttentionOp>(op)));
+      LogicalResult r = success();
+      if (auto a = dyn_cast<AttentionOp>(op))
+        r = decomposeAttention(rewriter, a);
+      else if (auto l = dyn_cast<LinearAttentionOp>(op))
+        r = decomposeLinearAttention(rewriter, l);
+      else
+        r = decomposeMerge(rewriter, cast<MergeOp>(op));
       if (failed(r))
         return signalPassFailure();
     }

@@ -34,6 +34,10 @@ mlir::FailureOr<ein::CascadeOp> decomposeAttention(mlir::RewriterBase &rewriter,
 mlir::FailureOr<ein::CascadeOp>
 decomposeLinearAttention(mlir::RewriterBase &rewriter, LinearAttentionOp op);
 
+/// Replaces `op` by the cascade that merges its parts.
+mlir::FailureOr<ein::CascadeOp> decomposeMerge(mlir::RewriterBase &rewriter,
+                                               MergeOp op);
+
 } // namespace cascade::attn
 
 #endif // CASCADE_DIALECTS_ATTN_TRANSFORMS_PASSES_H

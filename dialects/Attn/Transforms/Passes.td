@@ -26,6 +26,10 @@ def AttnDecompose : Pass<"attn-decompose"> {
     einsum that iterates both `m` and `p`: `m <= p` (top-left) or
     `m <= p + |m| - |p|` (bottom-right). f16 and bf16 operands are extended
     to f32 in the maps, and the result is rounded back by a final einsum.
+
+    `attn.linear_attention` becomes its quadratic cascade, and `attn.merge`
+    the cascade over the parts `s` that weighs each part by
+    `exp(LSE[s] - max_s LSE)`.
   }];
   let dependentDialects = ["::cascade::ein::EinDialect",
                            "::mlir::arith::ArithDialect",

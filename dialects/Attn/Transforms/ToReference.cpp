@@ -158,6 +158,66 @@ struct AttnToReferencePass
       op.erase();
     }
 
+    // Merges: their own reference entry, on the parts stacked into the
+    // batch dimension (part s of batch b at s * B + b).
+    SmallVector<MergeOp> merges;
+    module.walk([&](MergeOp op) { merges.push_back(op); });
+    for (MergeOp op : merges) {
+      for (Value v : op->getOperands())
+        if (!cast<RankedTensorType>(v.getType()).getElementType().isF32()) {
+          op.emitOpError() << "the reference implementation supports f32 "
+                              "merges only";
+          return signalPassFailure();
+        }
+      constexpr StringLiteral name = "cascade_ref_merge_f32";
+      if (!module.lookupSymbol<func::FuncOp>(name)) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(module.getBody());
+        auto fn = func::FuncOp::create(b, module.getLoc(), name,
+                                       b.getFunctionType({m4, m3, m4, m3}, {}));
+        fn.setPrivate();
+        fn->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+      }
+      b.setInsertionPoint(op);
+      Location loc = op.getLoc();
+      auto stacked = [&](Value t, MemRefType anyType) -> Value {
+        auto tt = cast<RankedTensorType>(t.getType());
+        SmallVector<ReassociationIndices> groups = {{0, 1}};
+        for (int64_t i = 2; i < tt.getRank(); ++i)
+          groups.push_back({i});
+        Value flat = tensor::CollapseShapeOp::create(b, loc, t, groups);
+        auto ft = cast<RankedTensorType>(flat.getType());
+        int64_t d = ShapedType::kDynamic;
+        SmallVector<int64_t> strides(ft.getRank(), d);
+        auto strided = MemRefType::get(ft.getShape(), f32,
+                                       StridedLayoutAttr::get(ctx, d, strides));
+        Value m = bufferization::ToBufferOp::create(b, loc, strided, flat,
+                                                    /*read_only=*/true);
+        return memref::CastOp::create(b, loc, anyType, m);
+      };
+      // A result buffer, its dynamic sizes those of the parts' dims.
+      auto result = [&](Value r) -> Value {
+        auto rt = cast<RankedTensorType>(r.getType());
+        SmallVector<Value> dyn;
+        for (int64_t i = 0; i < rt.getRank(); ++i)
+          if (rt.isDynamicDim(i))
+            dyn.push_back(tensor::DimOp::create(b, loc, op.getO(), i + 1));
+        return memref::AllocOp::create(
+            b, loc, MemRefType::get(rt.getShape(), f32), dyn);
+      };
+      Value out = result(op.getResult()), outLse = result(op.getResultLse());
+      func::CallOp::create(
+          b, loc, name, TypeRange{},
+          ValueRange{stacked(op.getO(), m4), stacked(op.getLse(), m3),
+                     memref::CastOp::create(b, loc, m4, out),
+                     memref::CastOp::create(b, loc, m3, outLse)});
+      SmallVector<Value> buffers = {out, outLse};
+      for (auto [r, buf] : llvm::zip(op->getResults(), buffers))
+        r.replaceAllUsesWith(bufferization::ToTensorOp::create(
+            b, loc, r.getType(), buf, /*restrict=*/true, /*writable=*/true));
+      op.erase();
+    }
+
     unsigned outlined = 0;
     for (AttentionOp op : ops) {
       b.setInsertionPoint(op);

@@ -162,6 +162,15 @@ CASCADE_RUNTIME_EXPORT void _mlir_ciface_cascade_ref_linear_attention_f32(
     CascadeMemRef4DF32 *out, CascadeMemRef1DF64 *params,
     CascadeMemRef1DF32 *decay);
 
+/* Reference attn.merge in fp64: S partial results over disjoint parts of the
+ * keys, o [S*B, H, N, Dv] and lse [S*B, H, N] (part s of batch b at row
+ * s*B + b), merged by their log-sum-exp into out [B, H, N, Dv] and
+ * out_lse [B, H, N]; S = o.sizes[0] / out.sizes[0]. On inconsistent shapes
+ * it prints a message to stderr and fills the outputs with NaN. */
+CASCADE_RUNTIME_EXPORT void _mlir_ciface_cascade_ref_merge_f32(
+    CascadeMemRef4DF32 *o, CascadeMemRef3DF32 *lse, CascadeMemRef4DF32 *out,
+    CascadeMemRef3DF32 *outLse);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
