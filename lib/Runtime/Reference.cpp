@@ -239,6 +239,19 @@ View4D viewOf(const CascadeMemRef4DF32 *memref) {
     view.strides[i] = memref->strides[i];
   return view;
 }
+
+/// Fills an output descriptor with NaN, what a reference entry leaves on bad
+/// input; nothing when it is missing or has no buffer.
+void fillWithNaN(CascadeMemRef4DF32 *out) {
+  if (!out || !out->aligned)
+    return;
+  MutView4D view;
+  view.data = basePointer(out);
+  for (int i = 0; i < 4; ++i)
+    view.strides[i] = out->strides[i];
+  fillOutput(view, out->sizes[0], out->sizes[1], out->sizes[2], out->sizes[3],
+             std::numeric_limits<float>::quiet_NaN());
+}
 } // namespace
 
 extern "C" CASCADE_RUNTIME_EXPORT void _mlir_ciface_cascade_ref_attention_f32(
@@ -250,14 +263,7 @@ extern "C" CASCADE_RUNTIME_EXPORT void _mlir_ciface_cascade_ref_attention_f32(
     llvm::errs() << "cascade_ref_attention_f32: " << problem
                  << "; filling the output with NaN\n";
     llvm::errs().flush();
-    if (out && out->aligned) {
-      MutView4D outView;
-      outView.data = basePointer(out);
-      for (int i = 0; i < 4; ++i)
-        outView.strides[i] = out->strides[i];
-      fillOutput(outView, out->sizes[0], out->sizes[1], out->sizes[2],
-                 out->sizes[3], std::numeric_limits<float>::quiet_NaN());
-    }
+    fillWithNaN(out);
     return;
   }
 
@@ -420,6 +426,14 @@ void fill3D(float *data, const int64_t strides[3], int64_t e0, int64_t e1,
     for (int64_t i1 = 0; i1 < e1; ++i1)
       for (int64_t i2 = 0; i2 < e2; ++i2)
         data[i0 * strides[0] + i1 * strides[1] + i2 * strides[2]] = value;
+}
+
+/// fillWithNaN for a rank-3 descriptor.
+void fillWithNaN(CascadeMemRef3DF32 *out) {
+  if (out && out->aligned)
+    fill3D(out->aligned + out->offset, out->strides, out->sizes[0],
+           out->sizes[1], out->sizes[2],
+           std::numeric_limits<float>::quiet_NaN());
 }
 
 /// The reference computation proper; \p s and \p var must be valid. \p lse
@@ -918,18 +932,9 @@ _mlir_ciface_cascade_ref_attention_variant_f32(
     llvm::errs() << "cascade_ref_attention_variant_f32: " << problem
                  << "; filling the output with NaN\n";
     llvm::errs().flush();
-    const float nan = std::numeric_limits<float>::quiet_NaN();
-    if (out && out->aligned) {
-      MutView4D outView;
-      outView.data = basePointer(out);
-      for (int i = 0; i < 4; ++i)
-        outView.strides[i] = out->strides[i];
-      fillOutput(outView, out->sizes[0], out->sizes[1], out->sizes[2],
-                 out->sizes[3], nan);
-    }
+    fillWithNaN(out);
     if (lseBase)
-      fill3D(lseBase, lse->strides, lse->sizes[0], lse->sizes[1], lse->sizes[2],
-             nan);
+      fillWithNaN(lse);
     return;
   }
 
@@ -1013,15 +1018,7 @@ _mlir_ciface_cascade_ref_linear_attention_f32(CascadeMemRef4DF32 *q,
   auto fail = [&](const char *why) {
     llvm::errs() << "cascade_ref_linear_attention_f32: " << why
                  << "; filling the output with NaN\n";
-    if (out && out->aligned)
-      for (int64_t a = 0; a < out->sizes[0]; ++a)
-        for (int64_t b = 0; b < out->sizes[1]; ++b)
-          for (int64_t c = 0; c < out->sizes[2]; ++c)
-            for (int64_t d = 0; d < out->sizes[3]; ++d)
-              out->aligned[out->offset + a * out->strides[0] +
-                           b * out->strides[1] + c * out->strides[2] +
-                           d * out->strides[3]] =
-                  std::numeric_limits<float>::quiet_NaN();
+    fillWithNaN(out);
   };
   if (!q || !k || !v || !out || !params || !params->aligned ||
       params->sizes[0] < 4)
@@ -1068,7 +1065,6 @@ _mlir_ciface_cascade_ref_linear_attention_f32(CascadeMemRef4DF32 *q,
 extern "C" CASCADE_RUNTIME_EXPORT void _mlir_ciface_cascade_ref_merge_f32(
     CascadeMemRef4DF32 *o, CascadeMemRef3DF32 *lse, CascadeMemRef4DF32 *out,
     CascadeMemRef3DF32 *outLse) {
-  const float nan = std::numeric_limits<float>::quiet_NaN();
   auto at4 = [](CascadeMemRef4DF32 *m, int64_t a, int64_t b, int64_t c,
                 int64_t d) -> float & {
     return m->aligned[m->offset + a * m->strides[0] + b * m->strides[1] +
@@ -1082,17 +1078,8 @@ extern "C" CASCADE_RUNTIME_EXPORT void _mlir_ciface_cascade_ref_merge_f32(
   auto fail = [&](const char *why) {
     llvm::errs() << "cascade_ref_merge_f32: " << why
                  << "; filling the outputs with NaN\n";
-    if (out && out->aligned)
-      for (int64_t a = 0; a < out->sizes[0]; ++a)
-        for (int64_t b = 0; b < out->sizes[1]; ++b)
-          for (int64_t c = 0; c < out->sizes[2]; ++c)
-            for (int64_t d = 0; d < out->sizes[3]; ++d)
-              at4(out, a, b, c, d) = nan;
-    if (outLse && outLse->aligned)
-      for (int64_t a = 0; a < outLse->sizes[0]; ++a)
-        for (int64_t b = 0; b < outLse->sizes[1]; ++b)
-          for (int64_t c = 0; c < outLse->sizes[2]; ++c)
-            at3(outLse, a, b, c) = nan;
+    fillWithNaN(out);
+    fillWithNaN(outLse);
   };
   if (!o || !lse || !out || !outLse)
     return fail("missing descriptor");

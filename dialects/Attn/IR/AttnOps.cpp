@@ -82,6 +82,19 @@ static const char *const kKNames[] = {"B", "Hkv", "M", "D"};
 static const char *const kVNames[] = {"B", "Hkv", "M", "Dv"};
 static const char *const kONames[] = {"B", "Hq", "N", "Dv"};
 
+/// Fails with an error on `op` when dimension `i` of `a` (named `an`) and
+/// dimension `j` of `b` are both static and differ.
+static LogicalResult tieDims(Operation *op, RankedTensorType a, int i,
+                             StringRef an, RankedTensorType b, int j,
+                             StringRef bn) {
+  int64_t x = a.getDimSize(i), y = b.getDimSize(j);
+  if (ShapedType::isDynamic(x) || ShapedType::isDynamic(y) || x == y)
+    return success();
+  return op->emitOpError() << an << " dimension " << i << " must equal " << bn
+                           << " dimension " << j << " = " << y << ", found "
+                           << x;
+}
+
 LogicalResult AttentionOp::verify() {
   struct Operand {
     const char *name;
@@ -339,12 +352,8 @@ LogicalResult LinearAttentionOp::verify() {
                            << " differs from q element type "
                            << q.getElementType();
   auto tie = [&](RankedTensorType a, int i, StringRef an, RankedTensorType b,
-                 int j, StringRef bn) -> LogicalResult {
-    int64_t x = a.getDimSize(i), y = b.getDimSize(j);
-    if (ShapedType::isDynamic(x) || ShapedType::isDynamic(y) || x == y)
-      return success();
-    return emitOpError() << an << " dimension " << i << " must equal " << bn
-                         << " dimension " << j << " = " << y << ", found " << x;
+                 int j, StringRef bn) {
+    return tieDims(getOperation(), a, i, an, b, j, bn);
   };
   if (failed(tie(k, 0, "k", q, 0, "q")) || failed(tie(v, 0, "v", q, 0, "q")) ||
       failed(tie(k, 3, "k", q, 3, "q")) || failed(tie(v, 1, "v", k, 1, "k")) ||
@@ -406,12 +415,8 @@ LogicalResult MergeOp::verify() {
                          << " differs from lse element type "
                          << lse.getElementType();
   auto tie = [&](RankedTensorType a, int i, StringRef an, RankedTensorType b,
-                 int j, StringRef bn) -> LogicalResult {
-    int64_t x = a.getDimSize(i), y = b.getDimSize(j);
-    if (ShapedType::isDynamic(x) || ShapedType::isDynamic(y) || x == y)
-      return success();
-    return emitOpError() << an << " dimension " << i << " must equal " << bn
-                         << " dimension " << j << " = " << y << ", found " << x;
+                 int j, StringRef bn) {
+    return tieDims(getOperation(), a, i, an, b, j, bn);
   };
   for (int i = 0; i < 4; ++i)
     if (failed(tie(lse, i, "lse", o, i, "o")))

@@ -66,11 +66,11 @@ struct RankSource {
 };
 
 /// An empty cascade over `inputs` with the ranks `sources`, in order.
-static ein::CascadeOp createCascade(RewriterBase &rewriter, Location loc,
-                                    StringRef name, ArrayRef<Value> inputs,
-                                    ArrayRef<StringRef> inputNames,
-                                    TypeRange resultTypes,
-                                    ArrayRef<RankSource> sources) {
+static ein::CascadeOp createCascadeOver(RewriterBase &rewriter, Location loc,
+                                        StringRef name, ArrayRef<Value> inputs,
+                                        ArrayRef<StringRef> inputNames,
+                                        TypeRange resultTypes,
+                                        ArrayRef<RankSource> sources) {
   MLIRContext *ctx = rewriter.getContext();
   StringAttr none = StringAttr::get(ctx, "");
   SmallVector<Attribute> ranks;
@@ -82,18 +82,9 @@ static ein::CascadeOp createCascade(RewriterBase &rewriter, Location loc,
                                        dyn ? r.operand : -1, dyn ? r.dim : -1,
                                        none, 0, 0));
   }
-  OperationState state(loc, ein::CascadeOp::getOperationName());
-  state.addOperands(inputs);
-  state.addAttribute("name", StringAttr::get(ctx, name));
-  state.addAttribute("ranks", ArrayAttr::get(ctx, ranks));
-  state.addAttribute("input_names", rewriter.getStrArrayAttr(inputNames));
-  state.addTypes(resultTypes);
-  Region *region = state.addRegion();
-  Block *body = new Block();
-  region->push_back(body);
-  for (Value v : inputs)
-    body->addArgument(v.getType(), loc);
-  return cast<ein::CascadeOp>(rewriter.create(state));
+  ArrayAttr names = rewriter.getStrArrayAttr(inputNames);
+  return ein::createCascade(rewriter, loc, name, inputs, names.getValue(),
+                            ranks, resultTypes);
 }
 
 /// An empty cascade over `inputs` (q, k, v first) with the ranks of an
@@ -103,13 +94,13 @@ static ein::CascadeOp createAttentionCascade(RewriterBase &rewriter,
                                              ArrayRef<Value> inputs,
                                              ArrayRef<StringRef> inputNames,
                                              TypeRange resultTypes) {
-  return createCascade(rewriter, loc, name, inputs, inputNames, resultTypes,
-                       {{"b", 0, 0},
-                        {"h", 0, 1},
-                        {"e", 0, 3},
-                        {"f", 2, 3},
-                        {"m", 1, 2},
-                        {"p", 0, 2}});
+  return createCascadeOver(rewriter, loc, name, inputs, inputNames, resultTypes,
+                           {{"b", 0, 0},
+                            {"h", 0, 1},
+                            {"e", 0, 3},
+                            {"f", 2, 3},
+                            {"m", 1, 2},
+                            {"p", 0, 2}});
 }
 
 FailureOr<ein::CascadeOp>
@@ -715,7 +706,7 @@ FailureOr<ein::CascadeOp> cascade::attn::decomposeMerge(RewriterBase &rewriter,
   MLIRContext *ctx = op.getContext();
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
-  auto cascadeOp = createCascade(
+  auto cascadeOp = createCascadeOver(
       rewriter, loc, "merge", {op.getO(), op.getLse()}, {"O", "LSE"},
       op->getResultTypes(),
       {{"s", 0, 0}, {"b", 0, 1}, {"h", 0, 2}, {"f", 0, 4}, {"p", 0, 3}});

@@ -1582,6 +1582,50 @@ void EinsumSpec::addConditionOf(EinsumOp op,
   addDisjunction(alternatives);
 }
 
+CascadeOp cascade::ein::createCascade(OpBuilder &b, Location loc,
+                                      StringRef name, ValueRange inputs,
+                                      ArrayRef<Attribute> inputNames,
+                                      ArrayRef<Attribute> ranks,
+                                      TypeRange resultTypes) {
+  MLIRContext *ctx = b.getContext();
+  OperationState state(loc, CascadeOp::getOperationName());
+  state.addOperands(inputs);
+  state.addAttribute("name", StringAttr::get(ctx, name));
+  state.addAttribute("ranks", ArrayAttr::get(ctx, ranks));
+  state.addAttribute("input_names", ArrayAttr::get(ctx, inputNames));
+  state.addTypes(resultTypes);
+  Region *region = state.addRegion();
+  Block *body = new Block();
+  region->push_back(body);
+  for (Value v : inputs)
+    body->addArgument(v.getType(), loc);
+  return cast<CascadeOp>(b.create(state));
+}
+
+LoopSchedule cascade::ein::scheduleAroundLoop(CascadeOp cascade,
+                                              StringRef iter) {
+  LoopSchedule s;
+  DenseSet<Operation *> inLoop, after;
+  for (EinsumOp e : einsumsInDependenceOrder(cascade)) {
+    if (!iter.empty() && e.rankIndex(iter) >= 0) {
+      inLoop.insert(e);
+      s.loop.push_back(e);
+      continue;
+    }
+    bool readsLoop = llvm::any_of(e.getInputs(), [&](Value v) {
+      Operation *def = v.getDefiningOp();
+      return def && (inLoop.contains(def) || after.contains(def));
+    });
+    if (readsLoop) {
+      after.insert(e);
+      s.post.push_back(e);
+    } else {
+      s.pre.push_back(e);
+    }
+  }
+  return s;
+}
+
 int64_t cascade::ein::tensorExtent(CascadeOp cascade, StringRef rank) {
   return cascade.staticExtent(rank);
 }

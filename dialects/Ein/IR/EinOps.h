@@ -132,6 +132,24 @@ EinsumOp buildEinsumWithMapOf(mlir::OpBuilder &b, mlir::Location loc,
                               CascadeOp cascade, const EinsumSpec &spec,
                               EinsumOp mapSource);
 
+/// An empty cascade (its body block holds one argument per input, no
+/// terminator yet) with the given rank table and result types.
+CascadeOp createCascade(mlir::OpBuilder &b, mlir::Location loc,
+                        llvm::StringRef name, mlir::ValueRange inputs,
+                        llvm::ArrayRef<mlir::Attribute> inputNames,
+                        llvm::ArrayRef<mlir::Attribute> ranks,
+                        mlir::TypeRange resultTypes);
+
+/// The einsums of a cascade around the loop over its iterative rank `iter`,
+/// each group in dependence order: before the loop (no `iter`, nothing read
+/// from the loop), in it (iterating `iter`), after it (reading what the loop
+/// made, directly or through another einsum after it). With no `iter`,
+/// every einsum is before.
+struct LoopSchedule {
+  llvm::SmallVector<EinsumOp> pre, loop, post;
+};
+LoopSchedule scheduleAroundLoop(CascadeOp cascade, llvm::StringRef iter);
+
 /// Extent of `rank` in `cascade`, as seen in a tensor dimension.
 int64_t tensorExtent(CascadeOp cascade, llvm::StringRef rank);
 

@@ -89,3 +89,10 @@ cascade::ein::foldMap(EinsumOp e, ArrayRef<std::optional<double>> args) {
     return std::nullopt;
   return f.getValueAsDouble();
 }
+
+int64_t cascade::ein::selfOperand(EinsumOp op) {
+  for (auto [i, v] : llvm::enumerate(op.getInputs()))
+    if (v == op.getResult())
+      return i;
+  return -1;
+}

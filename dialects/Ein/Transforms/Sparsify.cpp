@@ -32,14 +32,6 @@ using namespace cascade::ein;
 // Skipping a tile leaves the running state as it was
 //===----------------------------------------------------------------------===//
 
-/// The operand of `r` that is its own value at the iterative rank `iter`.
-static int64_t selfOperand(EinsumOp r) {
-  for (auto [i, v] : llvm::enumerate(r.getInputs()))
-    if (v == r.getResult())
-      return i;
-  return -1;
-}
-
 namespace {
 /// Checks that a tile where the condition holds nowhere leaves every
 /// recurrence unchanged, so that the loop may skip it:

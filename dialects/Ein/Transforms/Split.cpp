@@ -52,13 +52,6 @@ struct SplitPlan {
 };
 } // namespace
 
-static int64_t selfOperandOf(EinsumOp r) {
-  for (auto [i, v] : llvm::enumerate(r.getInputs()))
-    if (v == r.getResult())
-      return i;
-  return -1;
-}
-
 /// The output position of `e` that its rank `rank` indexes, or -1.
 static int64_t outputPosition(EinsumOp e, StringRef rank) {
   for (unsigned i = 0; i < e.getOutputMap().getNumResults(); ++i)
@@ -77,7 +70,7 @@ static bool isBlockArgOf(Value v, Block &block, int64_t &index) {
 
 /// `R = max(R, X)` with init -inf.
 static bool isRunningMax(EinsumOp r) {
-  int64_t self = selfOperandOf(r);
+  int64_t self = selfOperand(r);
   Operation *max = mapResult(r).getDefiningOp();
   if (self < 0 || !max || !isa<arith::MaximumFOp, arith::MaxNumFOp>(max) ||
       !r.getInit() || r.getInit()->convertToDouble() != -INFINITY)
@@ -92,7 +85,7 @@ static bool isRunningMax(EinsumOp r) {
 /// `R = R + X` or `R = R * F + X` with init 0; `factorOperand` is F's
 /// operand (-1 without one).
 static bool isRunningSum(EinsumOp r, int64_t &factorOperand) {
-  int64_t self = selfOperandOf(r);
+  int64_t self = selfOperand(r);
   auto add = mapResult(r).getDefiningOp<arith::AddFOp>();
   if (self < 0 || !add || !r.getInit() || r.getInit()->convertToDouble() != 0)
     return false;
@@ -212,25 +205,13 @@ static FailureOr<SplitPlan> planSplit(CascadeOp cascade, std::string &why) {
     return failure();
   }
 
-  // Before the loop, in it, after it.
-  DenseSet<Operation *> inLoop, after;
-  for (EinsumOp e : order) {
-    if (e.rankIndex(plan.iter) >= 0) {
-      inLoop.insert(e);
-      plan.loop.push_back(e);
-      continue;
-    }
-    bool readsLoop = llvm::any_of(e.getInputs(), [&](Value v) {
-      Operation *def = v.getDefiningOp();
-      return def && (inLoop.contains(def) || after.contains(def));
-    });
-    if (readsLoop) {
-      after.insert(e);
-      plan.post.push_back(e);
-    } else {
-      plan.pre.push_back(e);
-    }
-  }
+  LoopSchedule groups = scheduleAroundLoop(cascade, plan.iter);
+  plan.pre = groups.pre;
+  plan.loop = groups.loop;
+  plan.post = groups.post;
+  DenseSet<Operation *> inLoop;
+  for (EinsumOp e : plan.loop)
+    inLoop.insert(e);
   for (EinsumOp e : plan.loop) {
     bool usesExtent =
         llvm::any_of(e.getSymbols(),
@@ -340,26 +321,6 @@ static FailureOr<SplitPlan> planSplit(CascadeOp cascade, std::string &why) {
       plan.parallelPoints *= x;
   }
   return plan;
-}
-
-/// A cascade op with an empty body over `inputs`.
-static CascadeOp createCascade(OpBuilder &b, Location loc, StringRef name,
-                               ValueRange inputs, ArrayRef<Attribute> names,
-                               ArrayRef<Attribute> ranks,
-                               TypeRange resultTypes) {
-  MLIRContext *ctx = b.getContext();
-  OperationState state(loc, CascadeOp::getOperationName());
-  state.addOperands(inputs);
-  state.addAttribute("name", StringAttr::get(ctx, name));
-  state.addAttribute("ranks", ArrayAttr::get(ctx, ranks));
-  state.addAttribute("input_names", ArrayAttr::get(ctx, names));
-  state.addTypes(resultTypes);
-  Region *region = state.addRegion();
-  Block *body = new Block();
-  region->push_back(body);
-  for (Value v : inputs)
-    body->addArgument(v.getType(), loc);
-  return cast<CascadeOp>(b.create(state));
 }
 
 /// `exprs` without the one at `pos`.

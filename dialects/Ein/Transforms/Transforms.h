@@ -21,6 +21,9 @@ namespace cascade::ein {
 /// The value a map region yields.
 mlir::Value mapResult(EinsumOp op);
 
+/// The operand of a recurrence that is its own result (-1: none).
+int64_t selfOperand(EinsumOp op);
+
 /// Whether the map region also yields an i1 predicate.
 bool hasPredicate(EinsumOp op);
 /// Evaluates `op`'s map with constant arguments (NaN for a missing one) by

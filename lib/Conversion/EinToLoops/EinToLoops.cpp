@@ -349,26 +349,12 @@ LogicalResult CascadeLowering::analyze() {
 }
 
 LogicalResult CascadeLowering::schedule() {
-  SmallVector<EinsumOp> order = einsumsInDependenceOrder(cascade);
-  // Before the loop, in it, or after it (reading a value the loop makes).
-  DenseSet<Operation *> after;
-  for (EinsumOp e : order) {
-    if (!iter.empty() && e.rankIndex(iter) >= 0) {
-      inLoop.insert(e);
-      loop.push_back(e);
-      continue;
-    }
-    bool readsLoop = llvm::any_of(e.getInputs(), [&](Value v) {
-      Operation *def = v.getDefiningOp();
-      return def && (inLoop.contains(def) || after.contains(def));
-    });
-    if (readsLoop) {
-      after.insert(e);
-      post.push_back(e);
-    } else {
-      pre.push_back(e);
-    }
-  }
+  LoopSchedule groups = scheduleAroundLoop(cascade, iter);
+  pre = groups.pre;
+  loop = groups.loop;
+  post = groups.post;
+  for (EinsumOp e : loop)
+    inLoop.insert(e);
   for (EinsumOp e : loop) {
     int64_t d = e.rankIndex(iter);
     if (!e.isRecurrence() && e.isReducedDim(d))

@@ -191,3 +191,66 @@ func.func @dynamic(%a: tensor<6x?xf32>) -> tensor<6xf32> {
   }
   return %r : tensor<6xf32>
 }
+
+// -----
+
+// Keys already split: the parts cascade of ein-split, whose tiles m1 are
+// tiles of ml, a part of m.
+func.func @already_split(%a: tensor<6x45xf32>) -> tensor<2x6xf32> {
+  // expected-remark @below {{cascade 'sum_parts': not split: the keys are already split ('ml' is a part of 'm')}}
+  %0 = ein.cascade "sum_parts" ranks [m: 45, ms: m floordiv 24, ml: m mod 24, m1: ml floordiv 4, m0: ml mod 4, p: 6]
+    ins(%A = %a : tensor<6x45xf32>) -> tensor<2x6xf32> {
+    %L = ein.einsum L[ms, m1, p] += (%A[p, ms * 24 + m1 * 4 + m0]) {
+    ^bb0(%x: f32):
+      ein.yield %x : f32
+    } : (tensor<6x45xf32>) -> tensor<2x6x6xf32>
+    %R = ein.einsum R[ms, m1 + 1, p] = (%R[ms, m1, p], %L[ms, m1, p]) init(0.0) {
+    ^bb0(%r: f32, %l: f32):
+      %1 = arith.addf %r, %l : f32
+      ein.yield %1 : f32
+    } : (tensor<2x7x6xf32>, tensor<2x6x6xf32>) -> tensor<2x7x6xf32>
+    %FR = ein.einsum FR[ms, p] = (%R[ms, |m1|, p]) {
+    ^bb0(%r: f32):
+      ein.yield %r : f32
+    } : (tensor<2x7x6xf32>) -> tensor<2x6xf32>
+    ein.yield %FR : tensor<2x6xf32>
+  }
+  return %0 : tensor<2x6xf32>
+}
+
+// -----
+
+// Running states over two ranks: no single loop to split.
+func.func @two_loops(%a: tensor<8x40xf32>) -> (tensor<8xf32>, tensor<40xf32>) {
+  // expected-remark @below {{cascade 'two': not split: recurrences over both 'm1' and 'p1'}}
+  %r:2 = ein.cascade "two" ranks [m: 40, m1: m floordiv 4, m0: m mod 4, p: 8, p1: p floordiv 4, p0: p mod 4] ins(%A = %a : tensor<8x40xf32>) -> (tensor<8xf32>, tensor<40xf32>) {
+    %L = ein.einsum L[m1, p] += (%A[p, m1 * 4 + m0]) {
+    ^bb0(%x: f32):
+      ein.yield %x : f32
+    } : (tensor<8x40xf32>) -> tensor<10x8xf32>
+    %R = ein.einsum R[m1 + 1, p] = (%R[m1, p], %L[m1, p]) init(0.0) {
+    ^bb0(%r: f32, %l: f32):
+      %0 = arith.addf %r, %l : f32
+      ein.yield %0 : f32
+    } : (tensor<11x8xf32>, tensor<10x8xf32>) -> tensor<11x8xf32>
+    %O = ein.einsum O[p] = (%R[|m1|, p]) {
+    ^bb0(%r: f32):
+      ein.yield %r : f32
+    } : (tensor<11x8xf32>) -> tensor<8xf32>
+    %K = ein.einsum K[p1, m] += (%A[p1 * 4 + p0, m]) {
+    ^bb0(%x: f32):
+      ein.yield %x : f32
+    } : (tensor<8x40xf32>) -> tensor<2x40xf32>
+    %S = ein.einsum S[p1 + 1, m] = (%S[p1, m], %K[p1, m]) init(0.0) {
+    ^bb0(%s: f32, %k: f32):
+      %0 = arith.addf %s, %k : f32
+      ein.yield %0 : f32
+    } : (tensor<3x40xf32>, tensor<2x40xf32>) -> tensor<3x40xf32>
+    %T = ein.einsum T[m] = (%S[|p1|, m]) {
+    ^bb0(%s: f32):
+      ein.yield %s : f32
+    } : (tensor<3x40xf32>) -> tensor<40xf32>
+    ein.yield %O, %T : tensor<8xf32>, tensor<40xf32>
+  }
+  return %r#0, %r#1 : tensor<8xf32>, tensor<40xf32>
+}
