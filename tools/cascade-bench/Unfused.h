@@ -19,10 +19,18 @@ namespace cascade::bench {
 struct MaskSpec {
   bool causal = false;
   int64_t window = 0; // 0: no window
+  /// Equal documents packed into the sequence (0: one): a query sees the
+  /// keys of its own document only; position x is in document x / docLength.
+  int64_t documents = 0, docLength = 0;
+  int64_t document(int64_t x) const {
+    return documents > 0 ? x / docLength : 0;
+  }
   bool keeps(int64_t p, int64_t m) const {
     if (causal && m > p)
       return false;
     if (window > 0 && m <= p - window)
+      return false;
+    if (document(p) != document(m))
       return false;
     return true;
   }

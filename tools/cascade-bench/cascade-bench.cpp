@@ -54,7 +54,8 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     variantOpt("variant",
                cl::desc("softmax, causal, window=W (a causal window of W "
-                        "keys) or linear-causal (causal linear attention, "
+                        "keys), document=K (causal within K equal documents "
+                        "given as q/k document ids; N = M) or linear-causal (causal linear attention, "
                         "relu feature map; GFLOP/s count 4*D*D per token, "
                         "the error is relative to max(1, |ref|), no unfused "
                         "baseline); default with --shape: "
@@ -178,8 +179,17 @@ static MaskSpec parseVariant(const std::string &variant) {
     mask.window = w;
     return mask;
   }
-  fail(fmt::format("unknown --variant '{}' (softmax, causal, window=W or "
-                   "linear-causal)",
+  if (v.consume_front("document=")) {
+    int64_t d;
+    if (v.getAsInteger(10, d) || d <= 0)
+      fail(fmt::format("--variant document=K needs a positive K, got '{}'",
+                       variant));
+    mask.causal = true;
+    mask.documents = d;
+    return mask;
+  }
+  fail(fmt::format("unknown --variant '{}' (softmax, causal, window=W, "
+                   "document=K or linear-causal)",
                    variant));
 }
 
@@ -193,6 +203,16 @@ static std::string attentionSource(const Config &c) {
                         c.mask.window - 1);
   else if (c.mask.causal)
     attrs = " {causal = #attn.causal<top_left>}";
+  if (c.mask.documents > 0) {
+    std::string ids = fmt::format("tensor<{}x{}xi32>", c.B, c.N);
+    return fmt::format(
+        "func.func @attention(%q: {0}, %k: {1}, %v: {1}, %qd: {2}, %kd: {2}) "
+        "-> {0} {{\n"
+        "  %o = attn.attention %q, %k, %v q_doc_ids(%qd : {2}) k_doc_ids(%kd "
+        ": {2}){3} : {0}, {1}, {1} -> {0}\n"
+        "  return %o : {0}\n}}\n",
+        q, kv, ids, attrs);
+  }
   if (c.linear())
     return fmt::format(
         "func.func @attention(%q: {0}, %k: {1}, %v: {1}) -> {0} {{\n"
@@ -214,6 +234,11 @@ static double keptPairs(const Config &c) {
     int64_t hi = c.mask.causal ? std::min(p, c.M - 1) : c.M - 1;
     int64_t lo =
         c.mask.window > 0 ? std::max<int64_t>(0, p - c.mask.window + 1) : 0;
+    if (c.mask.documents > 0) {
+      int64_t start = c.mask.document(p) * c.mask.docLength;
+      lo = std::max(lo, start);
+      hi = std::min(hi, start + c.mask.docLength - 1);
+    }
     pairs += std::max<int64_t>(0, hi - lo + 1);
   }
   return pairs;
@@ -325,9 +350,23 @@ static Result runConfig(MLIRContext &ctx, const Config &c,
       dk(k.data(), {c.B, c.Hkv, c.M, c.D}),
       dv(v.data(), {c.B, c.Hkv, c.M, c.D}),
       dout(o.data(), {c.B, c.Hq, c.N, c.D});
-  void *ptrs[4] = {dq.fields.data(), dk.fields.data(), dv.fields.data(),
-                   dout.fields.data()};
-  void *packed[4] = {&ptrs[0], &ptrs[1], &ptrs[2], &ptrs[3]};
+  // Document ids (i32 [B, N]): rank-2 descriptors.
+  std::vector<int32_t> ids(c.B * c.N);
+  for (int64_t b = 0; b < c.B; ++b)
+    for (int64_t x = 0; x < c.N; ++x)
+      ids[b * c.N + x] = int32_t(c.mask.document(x));
+  auto idsPtr = reinterpret_cast<int64_t>(ids.data());
+  std::vector<int64_t> did = {idsPtr, idsPtr, 0, c.B, c.N, c.N, 1};
+  std::vector<void *> ptrs = {dq.fields.data(), dk.fields.data(),
+                              dv.fields.data()};
+  if (c.mask.documents > 0) {
+    ptrs.push_back(did.data());
+    ptrs.push_back(did.data());
+  }
+  ptrs.push_back(dout.fields.data());
+  std::vector<void *> packed;
+  for (void *&p : ptrs)
+    packed.push_back(&p);
 
   omp_set_num_threads(c.threads);
   auto best = [&](auto &&run) {
@@ -340,7 +379,7 @@ static Result runConfig(MLIRContext &ctx, const Config &c,
     }
     return t;
   };
-  r.cascadeSeconds = best([&] { (*fn)(packed); });
+  r.cascadeSeconds = best([&] { (*fn)(packed.data()); });
   r.maxAbsError = sampledError(c, q, k, v, o);
   // Linear attention: the reassociated form's work, phi(q) S and the state
   // update phi(k)^T v, 2 * D * Dv multiply-adds per token.
@@ -434,10 +473,17 @@ int main(int argc, char **argv) {
   std::vector<Config> configs;
   auto add = [&](std::vector<int64_t> d, const std::string &variant,
                  int64_t split = -1) {
+    MaskSpec mask = parseVariant(variant);
+    if (mask.documents > 0) {
+      if (d[3] != d[4] || d[3] % mask.documents != 0)
+        fail(fmt::format("--variant {} needs N = M, a multiple of the "
+                         "number of documents (shape {},{},{},{},{},{})",
+                         variant, d[0], d[1], d[2], d[3], d[4], d[5]));
+      mask.docLength = d[3] / mask.documents;
+    }
     for (int t : threadCounts)
       configs.push_back(Config{d[0], d[1], d[2], d[3], d[4], d[5], variant, t,
-                               parseVariant(variant),
-                               split < 0 ? splitOpt.getValue() : split});
+                               mask, split < 0 ? splitOpt.getValue() : split});
   };
   bool sparsitySuite = shapeOpt.empty() && suiteOpt == "sparsity";
   if (suiteOpt != "standard" && suiteOpt != "sparsity")
@@ -455,6 +501,8 @@ int main(int argc, char **argv) {
     add({1, 8, 8, 4096, 4096, 64}, "window=256");
     add({1, 8, 8, 16384, 16384, 64}, "window=256");
     add({1, 8, 8, 16384, 16384, 64}, "causal");
+    add({1, 8, 8, 8192, 8192, 64}, "causal");
+    add({1, 8, 8, 8192, 8192, 64}, "document=8");
     add({1, 8, 8, 4096, 4096, 64}, "linear-causal");
     add({1, 8, 8, 16384, 16384, 64}, "linear-causal");
     // Decode without and with split-KV: 32 heads, and one head.
@@ -566,6 +614,10 @@ int main(int argc, char **argv) {
       fmt::print("  {} thr  causal / window=256, N=16384 (speedup):  {:6.2f}  "
                  "(target >= 20)\n",
                  t, skip);
+      const char *n8k = "1,8,8,8192,8192,64";
+      fmt::print("  {} thr  document=8 / causal, N=8192:             {:6.3f}  "
+                 "(target <= 0.2)\n",
+                 t, time(n8k, "document=8") / time(n8k, "causal"));
       fmt::print("  {} thr  linear-causal, N=16384 / N=4096:         {:6.3f}  "
                  "(target <= 4.6)\n",
                  t, time(n16k, "linear-causal") / time(n4k, "linear-causal"));

@@ -57,6 +57,16 @@ def Ein_TileMapAttr : AttrDef<Ein_Dialect, "TileMap"> {
     ranks have unit coefficients, such as causal, window and sink masks), so
     using them never changes a result.
 
+    - `classes` (optional): the name of an einsum of the cascade, over the
+      parallel ranks and `rank`, whose value at a tile classifies it at run
+      time under the data-dependent predicate of the masked einsums
+      (document ids, dense and block masks, key lengths, `mask_mod`): 0 when
+      the predicate fails on every point of the tile (the loop skips it), 1
+      when it holds on every point (its einsums run without their
+      predicates and, when the sets also prove the tile full, without their
+      conditions), 2 otherwise. `ein-sparsify` computes it from per-tile
+      ranges of the predicate's operands (see its description).
+
     ```mlir
     #ein.tile_map<rank = "m1", dims = ["p1", "m1"], symbols = [],
                   visit = [affine_set<(d0, d1) : (d0 * 16 - d1 * 32 + 15 >= 0)>],
@@ -68,7 +78,8 @@ def Ein_TileMapAttr : AttrDef<Ein_Dialect, "TileMap"> {
   let parameters = (ins "::mlir::StringAttr":$rank, "::mlir::ArrayAttr":$dims,
                         "::mlir::ArrayAttr":$symbols, "::mlir::ArrayAttr":$visit,
                         "::mlir::ArrayAttr":$partial, "::mlir::StringAttr":$inner,
-                        "::mlir::ArrayAttr":$points);
+                        "::mlir::ArrayAttr":$points,
+                        OptionalParameter<"::mlir::StringAttr">:$classes);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{

@@ -960,6 +960,21 @@ LogicalResult CascadeOp::verifyRegions() {
     if (!llvm::is_contained(tiles.getDims(), tiles.getRank()))
       return emitOpError() << "tile map's rank '" << tiles.getRank().getValue()
                            << "' is not one of its dims";
+    if (StringAttr classes = tiles.getClasses()) {
+      auto it = llvm::find_if(getBodyBlock().getOps<EinsumOp>(), [&](EinsumOp e) {
+        return e.getName() == classes.getValue();
+      });
+      if (it == getBodyBlock().getOps<EinsumOp>().end())
+        return emitOpError() << "tile map's classes name no einsum: "
+                             << classes;
+      EinsumOp c = *it;
+      if (c.getReduction() != ReductionKind::None || c.isRecurrence() ||
+          c.rankIndex(tiles.getRank().getValue()) < 0)
+        return emitOpError()
+               << "tile map's classes '" << classes.getValue()
+               << "' must be a plain einsum over the rank '"
+               << tiles.getRank().getValue() << "'";
+    }
   }
   return verifyAcyclic(*this);
 }
@@ -972,7 +987,7 @@ LogicalResult TileMapAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   StringAttr rank, ArrayAttr dims,
                                   ArrayAttr symbols, ArrayAttr visit,
                                   ArrayAttr partial, StringAttr inner,
-                                  ArrayAttr points) {
+                                  ArrayAttr points, StringAttr classes) {
   for (ArrayAttr names : {dims, symbols})
     for (Attribute a : names)
       if (!isa<StringAttr>(a))

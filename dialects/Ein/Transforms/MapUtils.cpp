@@ -8,6 +8,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
+#include <set>
+
 using namespace mlir;
 using namespace cascade::ein;
 
@@ -95,4 +97,77 @@ int64_t cascade::ein::selfOperand(EinsumOp op) {
     if (v == op.getResult())
       return i;
   return -1;
+}
+
+void cascade::ein::predicateAtoms(EinsumOp op, SmallVectorImpl<Value> &atoms) {
+  if (!hasPredicate(op))
+    return;
+  SmallVector<Value> work = {
+      cast<YieldOp>(op.getMapBlock().getTerminator()).getValues()[1]};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (auto a = v.getDefiningOp<arith::AndIOp>()) {
+      work.push_back(a.getRhs());
+      work.push_back(a.getLhs());
+      continue;
+    }
+    if (auto c = v.getDefiningOp<arith::ConstantIntOp>(); c && c.value() != 0)
+      continue; // `and true`
+    atoms.push_back(v);
+  }
+}
+
+/// `v` (computed in `op`'s map) printed with the map's arguments replaced by
+/// the tensors they read and their accesses in cascade rank positions.
+static void printMapValue(CascadeOp cascade, EinsumOp op, Value v,
+                          llvm::raw_ostream &os) {
+  MLIRContext *ctx = op.getContext();
+  if (auto a = dyn_cast<BlockArgument>(v)) {
+    SmallVector<AffineExpr> dims, syms;
+    for (unsigned i = 0; i < op.getNumRanks(); ++i)
+      dims.push_back(
+          getAffineDimExpr(cascade.rankIndex(op.getRankName(i)), ctx));
+    for (Attribute s : op.getSymbols())
+      syms.push_back(getAffineSymbolExpr(
+          cascade.rankIndex(cast<StringAttr>(s).getValue()), ctx));
+    os << tensorName(op.getInputs()[a.getArgNumber()]) << "[";
+    llvm::interleaveComma(
+        op.getInputMap(a.getArgNumber()).getResults(), os,
+        [&](AffineExpr e) { os << e.replaceDimsAndSymbols(dims, syms); });
+    os << "]";
+    return;
+  }
+  Operation *def = v.getDefiningOp();
+  os << def->getName() << def->getAttrDictionary() << "(";
+  llvm::interleaveComma(def->getOperands(), os, [&](Value o) {
+    printMapValue(cascade, op, o, os);
+  });
+  os << "):" << v.getType();
+}
+
+std::string cascade::ein::canonicalMapValue(CascadeOp cascade, EinsumOp op,
+                                           Value v) {
+  std::string k;
+  llvm::raw_string_ostream os(k);
+  printMapValue(cascade, op, v, os);
+  return k;
+}
+
+std::string cascade::ein::canonicalMask(CascadeOp cascade, EinsumOp op) {
+  std::string s = canonicalCondition(cascade, op);
+  SmallVector<Value> atoms;
+  predicateAtoms(op, atoms);
+  if (atoms.empty())
+    return s;
+  std::set<std::string> keys;
+  for (Value a : atoms)
+    keys.insert(canonicalMapValue(cascade, op, a));
+  s += " where ";
+  for (const std::string &k : keys)
+    s += k + " && ";
+  return s;
+}
+
+bool cascade::ein::isMasked(EinsumOp op) {
+  return op.getCondition() || hasPredicate(op);
 }

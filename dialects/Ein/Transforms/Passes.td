@@ -250,9 +250,35 @@ def EinSparsify : Pass<"ein-sparsify"> {
     alone and says why in a remark.
 
     With static extents a remark counts the classes over the tile ranks:
-    `tiles: 528 empty, 496 full, 32 partial (over p1, m1)`. Conditions
-    computed in the map (key-padding lengths, document ids, dense masks)
-    are not classified.
+    `tiles: 528 empty, 496 full, 32 partial (over p1, m1)`.
+
+    A mask computed in the map, the predicate an einsum yields after its
+    value (key-padding lengths, document ids, dense and block masks,
+    `mask_mod`), depends on data, so its tiles are classified at run time.
+    The pass adds einsums that compute, per tile:
+
+    - for each tensor the predicate reads over the inner parts of the tile,
+      its minimum and maximum (`KDOCLO[..., m1] min= KDOC[b, m1 * 32 + m0]`
+      and `KDOCHI`): one pass over the ids or the mask, each element read
+      once per parallel point; a tensor read at tile ranks only is read as
+      is;
+    - the classifier (`TILE[b, h, p1, m1]`, named by the tile map's
+      `classes`): the predicate evaluated on those ranges in interval
+      arithmetic (positions of a tile range over the tile, `+ - *`, `min`,
+      `max`, division and remainder by constants, casts) with three-valued
+      logic for comparisons, `and`, `or`, `xor` and `select`. Its conjuncts
+      are evaluated alone: one that can be true nowhere on the tile makes it
+      0 (empty), all of them true everywhere make it 1 (full), otherwise 2.
+      An operation it cannot bound makes its conjunct unknown, never a wrong
+      class; i64 values beyond 2^53 (not exact in f64) leave a tile partial.
+
+    `convert-ein-to-loops` computes the classifier at each tile before the
+    tile's body, skips a tile of class 0 and runs one of class 1 without the
+    predicate (and without the condition when the sets also prove it full).
+    The remark then reads `..., then classified at run time by 'TILE' from
+    QDOC, KDOC (over b, h, p1, m1)`; a mask with no condition on the ranks
+    gets the run-time classes alone. Every einsum of the loop that carries a
+    mask must carry the same condition and the same conjuncts.
   }];
 }
 

@@ -149,8 +149,7 @@ bool SkipCheck::isSum(EinsumOp r) {
 
 std::string SkipCheck::run(ArrayRef<EinsumOp> loop) {
   for (EinsumOp e : loop)
-    if (!e.isRecurrence() && e.getCondition() &&
-        canonicalCondition(cascade, e) == cond)
+    if (!e.isRecurrence() && isMasked(e) && canonicalMask(cascade, e) == cond)
       empty[e] = e.getEffectiveFill();
   // Maxima first: the factors of the sums read them.
   for (EinsumOp e : loop)
@@ -313,9 +312,9 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
     if (!iter.empty() && e.rankIndex(iter) >= 0)
       loop.push_back(e);
   for (EinsumOp e : iter.empty() ? einsums : loop) {
-    if (!e.getCondition())
+    if (!isMasked(e))
       continue;
-    std::string c = canonicalCondition(cascade, e);
+    std::string c = canonicalMask(cascade, e);
     if (!cond.empty() && c != cond) {
       why = "the einsums of the loop carry different conditions";
       return failure();
@@ -359,7 +358,7 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
   };
   EinsumOp masked;
   for (EinsumOp e : loop)
-    if (e.getCondition())
+    if (isMasked(e))
       masked = e;
   SmallVector<IntegerSet> condSets = masked.getConditionSets();
 
@@ -394,6 +393,11 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
       return failure();
     }
   }
+  // Without a condition on the ranks (a predicate alone), the map is over
+  // the tiles of the iterative rank and classifies them at run time only.
+  bool affine = !condSets.empty();
+  if (!affine)
+    space.dims.push_back(iter);
   if (!llvm::is_contained(space.dims, iter)) {
     why = "the condition does not involve the tiles of '" + iter + "'";
     return failure();
@@ -470,16 +474,20 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
   for (const Conj &c : conds)
     if (std::optional<IntegerSet> s = project(c.exprs, c.eqs))
       visit.push_back(IntegerSetAttr::get(*s));
+  if (!affine) // every tile
+    visit.push_back(IntegerSetAttr::get(
+        IntegerSet::get(1, 0, getAffineDimExpr(0, ctx), false)));
   // points: the points of the iterative rank's tile that the condition
   // keeps for some element of the other ranks, when every reduction over the
   // tile's inner part carries the condition: the points past the last one
   // only add the reductions' identities.
   SmallVector<Attribute> points;
-  bool clip = !iterInner.empty() && llvm::is_contained(space.inner, iterInner);
+  bool clip = affine && !iterInner.empty() &&
+              llvm::is_contained(space.inner, iterInner);
   for (EinsumOp e : loop) {
     int64_t d = e.rankIndex(iterInner);
     if (d >= 0 && e.isReducedDim(d) &&
-        (!e.getCondition() || canonicalCondition(cascade, e) != cond))
+        (!isMasked(e) || canonicalMask(cascade, e) != cond))
       clip = false;
   }
   if (clip)
@@ -502,8 +510,9 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
     choices.push_back(std::move(alts));
   }
   constexpr int64_t kMaxDisjuncts = 512;
-  bool alwaysHolds =
-      llvm::any_of(choices, [](auto &alts) { return alts.empty(); });
+  bool alwaysHolds = !affine || llvm::any_of(choices, [](auto &alts) {
+                      return alts.empty();
+                    });
   if (alwaysHolds) {
     // A conjunction without constraints: no tile is partial.
   } else if (combos > kMaxDisjuncts) {
@@ -527,6 +536,28 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
     }
   }
 
+  // The predicate, classified at run time from the ranges of what it reads.
+  StringAttr classifier;
+  if (hasPredicate(masked)) {
+    SmallVector<std::string> parallel;
+    for (Attribute a : cascade.getRanks()) {
+      StringRef n = cast<RankAttr>(a).getName().getValue();
+      if (isParallel(n))
+        parallel.push_back(n.str());
+    }
+    OpBuilder b(ctx);
+    if (EinsumOp c = buildTileClassifier(b, cascade, masked, iter, parallel,
+                                         classes.sources)) {
+      classifier = StringAttr::get(ctx, c.getName());
+      classes.classifierRanks = parallel;
+      classes.classifierRanks.push_back(iter);
+    } else if (!affine) {
+      why = "no conjunct of its predicate can be bounded on a tile";
+      return failure();
+    }
+  }
+  classes.affine = affine;
+
   SmallVector<Attribute> dimNames, symNames;
   for (const std::string &d : space.dims)
     dimNames.push_back(StringAttr::get(ctx, d));
@@ -536,10 +567,10 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
       ctx, StringAttr::get(ctx, iter), ArrayAttr::get(ctx, dimNames),
       ArrayAttr::get(ctx, symNames), ArrayAttr::get(ctx, visit),
       ArrayAttr::get(ctx, partial), StringAttr::get(ctx, clip ? iterInner : ""),
-      ArrayAttr::get(ctx, points));
+      ArrayAttr::get(ctx, points), classifier);
 
   // Count the classes when every extent is static.
-  if (!space.syms.empty())
+  if (!affine || !space.syms.empty())
     return classes;
   SmallVector<int64_t> extents;
   int64_t total = 1;
@@ -587,16 +618,29 @@ struct EinSparsifyPass : cascade::ein::impl::EinSparsifyBase<EinSparsifyPass> {
       cascade.setTilesAttr(classes->map);
       auto diag = cascade.emitRemark();
       diag << "cascade '" << cascade.getName() << "': tiles";
-      if (classes->counted)
-        diag << ": " << classes->empty << " empty, " << classes->full
-             << " full, " << classes->partial << " partial";
-      else
-        diag << " classified for dynamic extents";
-      diag << " (over ";
-      llvm::interleaveComma(classes->map.getDims(), diag, [&](Attribute a) {
-        diag << cast<StringAttr>(a).getValue();
-      });
-      diag << ")";
+      if (classes->affine) {
+        if (classes->counted)
+          diag << ": " << classes->empty << " empty, " << classes->full
+               << " full, " << classes->partial << " partial";
+        else
+          diag << " classified for dynamic extents";
+        diag << " (over ";
+        llvm::interleaveComma(classes->map.getDims(), diag, [&](Attribute a) {
+          diag << cast<StringAttr>(a).getValue();
+        });
+        diag << ")";
+      }
+      if (StringAttr c = classes->map.getClasses()) {
+        diag << (classes->affine ? ", then" : "")
+             << " classified at run time by '" << c.getValue() << "' from ";
+        if (classes->sources.empty())
+          diag << "the positions";
+        else
+          llvm::interleaveComma(classes->sources, diag);
+        diag << " (over ";
+        llvm::interleaveComma(classes->classifierRanks, diag);
+        diag << ")";
+      }
     });
   }
 };

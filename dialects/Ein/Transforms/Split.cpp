@@ -555,7 +555,7 @@ static SplitResult applySplit(RewriterBase &rw, CascadeOp cascade,
     partsOp.setTilesAttr(TileMapAttr::get(
         ctx, tm.getRank(), ArrayAttr::get(ctx, dims), tm.getSymbols(),
         remap(tm.getVisit(), 0), remap(tm.getPartial(), 0), tm.getInner(),
-        remap(tm.getPoints(), 1)));
+        remap(tm.getPoints(), 1), tm.getClasses()));
   }
 
   // The merge: the inputs the einsums after the loop read (directly or

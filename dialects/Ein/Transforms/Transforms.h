@@ -102,12 +102,46 @@ int simplifyConditions(CascadeOp cascade);
 /// cascade's rank table: equal strings mean equal conditions.
 std::string canonicalCondition(CascadeOp cascade, EinsumOp op);
 
+/// The conjuncts of `op`'s predicate (the map's second yielded value), with
+/// `and`s flattened and `true`s dropped; nothing when it yields none.
+void predicateAtoms(EinsumOp op, llvm::SmallVectorImpl<mlir::Value> &atoms);
+
+/// `v`, a value of `op`'s map, printed with the map's arguments replaced by
+/// the tensors they read at their accesses in cascade rank positions: equal
+/// strings mean equal values.
+std::string canonicalMapValue(CascadeOp cascade, EinsumOp op, mlir::Value v);
+
+/// The condition and the predicate of `op`, printed with ranks renamed to
+/// their positions in the cascade's rank table and the predicate as the set
+/// of its conjuncts: equal strings mean equal masks.
+std::string canonicalMask(CascadeOp cascade, EinsumOp op);
+
+/// Whether `op` has a condition or a predicate.
+bool isMasked(EinsumOp op);
+
+/// Builds in `cascade` the einsums that classify each tile of the
+/// iterative rank `iter` at run time under the predicate of `masked`
+/// (ein-sparsify's run-time tile map). `parallel` lists the cascade's
+/// parallel ranks. Returns the einsum whose value at a tile is 0 (no point
+/// of the tile satisfies the predicate), 1 (every point does) or 2, and the
+/// names of the tensors it ranges over in `sources`; null, building
+/// nothing, when no conjunct of the predicate can be bounded per tile.
+EinsumOp buildTileClassifier(mlir::OpBuilder &b, CascadeOp cascade,
+                             EinsumOp masked, llvm::StringRef iter,
+                             llvm::ArrayRef<std::string> parallel,
+                             llvm::SmallVectorImpl<std::string> &sources);
+
 /// What ein-sparsify found: the tile map (null when nothing is masked) and,
 /// when every extent is static, how many tiles fall in each class.
 struct TileClasses {
   TileMapAttr map;
+  /// Whether the sets classify by a condition on the ranks (not only the
+  /// run-time classifier), and whether they were counted.
+  bool affine = false;
   bool counted = false;
   int64_t empty = 0, full = 0, partial = 0;
+  /// The tensors the run-time classifier ranges over, and its ranks.
+  llvm::SmallVector<std::string> sources, classifierRanks;
 };
 
 /// Classifies the tiles of `cascade`'s iterative rank under its mask

@@ -75,8 +75,11 @@ def VectorizeTiles : Pass<"cascade-vectorize-tiles"> {
     CPU pipeline):
 
     - an input that varies along `v` contiguously is read with
-      `vector.maskedload`; an input that does not depend on `v` is read as a
-      scalar and broadcast (an embedded broadcast in the FMA on AVX-512);
+      `vector.maskedload`; one whose last stride is known at run time only
+      (a cascade input such as document ids) is read the same way through a
+      unit-stride view when the stride is 1, one element per lane otherwise;
+      an input that does not depend on `v` is read as a scalar and broadcast
+      (an embedded broadcast in the FMA on AVX-512);
     - the body's arithmetic is cloned on vectors (`linalg.index` of `v`
       becomes `vector.step` plus the vector's offset), so conditions, masks,
       modifiers and normalizers vectorize like the products;
@@ -90,7 +93,8 @@ def VectorizeTiles : Pass<"cascade-vectorize-tiles"> {
 
     A generic is left as it is (for `convert-linalg-to-loops`) when it has
     tensor semantics or several outputs, an access that is not a projected
-    permutation, an input that varies along `v` with a stride, or a body
+    permutation, an input that varies along `v` with a static stride other
+    than 1 or that holds `i1` (bytes in memory, bits in a vector), or a body
     operation that is not elementwise.
   }];
   let options = [

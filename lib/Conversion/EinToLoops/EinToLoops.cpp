@@ -123,6 +123,10 @@ private:
   /// the body of a tile it proves full is lowered.
   TileMapAttr tiles;
   bool unmasked = false;
+  /// The tile map's run-time classifier and the loop einsums it reads,
+  /// lowered at each tile before the tile's body.
+  EinsumOp classifier;
+  DenseSet<Operation *> classifying;
   /// The values of the tile map's dims and symbols at the current point.
   void tileMapPoint(SmallVectorImpl<Value> &dims, SmallVectorImpl<Value> &syms);
   /// The range of the iterative rank that holds every visited tile.
@@ -322,6 +326,13 @@ LogicalResult CascadeLowering::analyze() {
                << "', which is neither a parallel rank nor the iterative one";
     }
   }
+  if (tiles && tiles.getClasses()) {
+    for (EinsumOp e : einsums)
+      if (e.getName() == tiles.getClasses().getValue())
+        classifier = e;
+    if (!classifier)
+      return cascade.emitOpError() << "tile map's classes name no einsum";
+  }
   // Partitioned inner parts must be tiles of the iterative rank.
   for (Attribute a : cascade.getRanks()) {
     auto r = cast<RankAttr>(a);
@@ -355,6 +366,31 @@ LogicalResult CascadeLowering::schedule() {
   post = groups.post;
   for (EinsumOp e : loop)
     inLoop.insert(e);
+  if (classifier) {
+    if (!inLoop.contains(classifier))
+      return classifier.emitOpError()
+             << "classifies the tiles of '" << iter
+             << "' but is not computed in the loop over them";
+    // The classifier and the loop einsums it reads; nothing else in the
+    // loop may read them.
+    SmallVector<Operation *> work = {classifier};
+    while (!work.empty()) {
+      Operation *op = work.pop_back_val();
+      if (!classifying.insert(op).second)
+        continue;
+      for (Value v : cast<EinsumOp>(op).getInputs())
+        if (Operation *def = v.getDefiningOp(); def && inLoop.contains(def))
+          work.push_back(def);
+    }
+    for (EinsumOp e : loop)
+      if (!classifying.contains(e))
+        for (Value v : e.getInputs())
+          if (Operation *def = v.getDefiningOp();
+              def && classifying.contains(def))
+            return e.emitOpError()
+                   << "reads '" << tensorName(v)
+                   << "', which classifies the tiles it is computed on";
+  }
   for (EinsumOp e : loop) {
     int64_t d = e.rankIndex(iter);
     if (!e.isRecurrence() && e.isReducedDim(d))
@@ -634,12 +670,41 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
   SmallVector<unsigned> inner = innerDims(e);
   SmallVector<Value> ins;
   SmallVector<AffineMap> maps;
-  // Operand i is argument slot[i] of the generic, or (-1) an input read with
-  // memref.load in the body: an access that is not a view of the input.
+  // On a tile the tile map proves full, the condition holds everywhere, and
+  // so does the predicate when the map classifies it: the map's operations
+  // and operands that only the predicate uses are left out.
+  SmallVector<IntegerSet> cond;
+  if (!unmasked)
+    cond = e.getConditionSets();
+  bool dropPredicate = unmasked && classifier;
+  Block &mapBlock = e.getMapBlock();
+  auto mapYield = cast<YieldOp>(mapBlock.getTerminator());
+  DenseSet<Operation *> neededOps;
+  DenseSet<unsigned> neededArgs;
+  if (dropPredicate) {
+    SmallVector<Value> work = {mapYield.getValues()[0]};
+    while (!work.empty()) {
+      Value x = work.pop_back_val();
+      if (auto a = dyn_cast<BlockArgument>(x)) {
+        neededArgs.insert(a.getArgNumber());
+        continue;
+      }
+      if (neededOps.insert(x.getDefiningOp()).second)
+        llvm::append_range(work, x.getDefiningOp()->getOperands());
+    }
+  }
+  // Operand i is argument slot[i] of the generic, (-1) an input read with
+  // memref.load in the body (an access that is not a view of the input), or
+  // (-2) not read.
   SmallVector<int> slot;
   for (unsigned i = 0; i < e.getInputs().size(); ++i) {
     Value v;
     AffineMap m;
+    if (dropPredicate && !neededArgs.contains(i) &&
+        e.getInputs()[i] != e.getResult()) {
+      slot.push_back(-2);
+      continue;
+    }
     if (isa<BlockArgument>(e.getInputs()[i]) && !separableAccess(e, i)) {
       slot.push_back(-1);
       continue;
@@ -713,10 +778,6 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
         rw, loc, rw.getFloatAttr(elt, reductionIdentity(kind)));
     linalg::FillOp::create(rw, loc, ValueRange{identity}, ValueRange{out});
   }
-  // On a tile the tile map proves full, the condition holds everywhere.
-  SmallVector<IntegerSet> cond;
-  if (!unmasked)
-    cond = e.getConditionSets();
   double fill = e.getEffectiveFill();
   LogicalResult status = success();
   linalg::GenericOp::create(
@@ -741,6 +802,8 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
             symValues.push_back(extent[cast<StringAttr>(sym).getValue()]);
         };
         for (auto [i, arg] : llvm::enumerate(block.getArguments())) {
+          if (slot[i] == -2)
+            continue;
           if (slot[i] >= 0) {
             mapping.map(arg, args[slot[i]]);
             continue;
@@ -764,6 +827,8 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
           return rankValue[rank];
         };
         for (Operation &op : block.without_terminator()) {
+          if (dropPredicate && !neededOps.contains(&op))
+            continue;
           if (auto index = dyn_cast<IndexOp>(op))
             mapping.map(index.getResult(), rankPosition(index.getRank()));
           else if (auto ext = dyn_cast<ExtentOp>(op))
@@ -775,7 +840,7 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
         Value v = mapping.lookupOrDefault(yield.getValues()[0]);
         // The map's predicate, when it yields one: a point where it is false
         // contributes nothing, as one outside the condition.
-        Value keep = yield.getValues().size() > 1
+        Value keep = yield.getValues().size() > 1 && !dropPredicate
                          ? mapping.lookupOrDefault(yield.getValues()[1])
                          : Value();
         Value acc = args.back();
@@ -881,7 +946,7 @@ LogicalResult CascadeLowering::run() {
       setTileExtents({iter}, /*atParallelPoint=*/false);
       auto lowerLoop = [&]() -> LogicalResult {
         for (EinsumOp e : loop)
-          if (failed(lowerEinsum(e)))
+          if (!classifying.contains(e) && failed(lowerEinsum(e)))
             return failure();
         return success();
       };
@@ -905,17 +970,39 @@ LogicalResult CascadeLowering::run() {
         tileMapPoint(tileDims, tileSyms);
         Value visit =
             setsHold(rw, loc, tiles.getVisitSets(), tileDims, tileSyms);
+        // The run-time class of the tile: 0 empty, 1 full, 2 partial.
+        Value runtimePartial;
+        if (classifier) {
+          for (EinsumOp e : loop)
+            if (classifying.contains(e) && failed(lowerEinsum(e)))
+              return failure();
+          Value cls = memref::LoadOp::create(
+              rw, loc, buffers[classifier.getResult()].mem, ValueRange{});
+          auto above = [&](double t) {
+            Value c = arith::ConstantOp::create(
+                rw, loc, rw.getFloatAttr(cls.getType(), t));
+            return arith::CmpFOp::create(rw, loc, arith::CmpFPredicate::OGT,
+                                         cls, c);
+          };
+          visit = arith::AndIOp::create(rw, loc, visit, above(0.5));
+          runtimePartial = above(1.5);
+        }
         auto visitIf = scf::IfOp::create(rw, loc, TypeRange(ValueRange(same)),
                                          visit, /*withElseRegion=*/true);
         rw.setInsertionPointToStart(&visitIf.getThenRegion().front());
         SmallVector<IntegerSet> partialSets = tiles.getPartialSets();
-        if (partialSets.empty()) {
+        if (partialSets.empty() && !runtimePartial) {
           unmasked = true;
           if (failed(lowerLoop()))
             return failure();
           unmasked = false;
         } else {
-          Value partial = setsHold(rw, loc, partialSets, tileDims, tileSyms);
+          Value partial =
+              partialSets.empty()
+                  ? runtimePartial
+                  : setsHold(rw, loc, partialSets, tileDims, tileSyms);
+          if (!partialSets.empty() && runtimePartial)
+            partial = arith::OrIOp::create(rw, loc, partial, runtimePartial);
           auto partialIf = scf::IfOp::create(rw, loc, TypeRange{}, partial,
                                              /*withElseRegion=*/true);
           rw.setInsertionPoint(partialIf.thenBlock()->getTerminator());

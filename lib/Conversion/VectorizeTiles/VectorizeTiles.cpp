@@ -41,6 +41,9 @@ enum class Access {
   Scalar,     ///< not a buffer: used as it is
   Broadcast,  ///< a buffer that does not vary along v: load, broadcast
   Contiguous, ///< varies along v with stride 1: masked vector loads
+  Strided,    ///< varies along v with a stride known at run time only:
+              ///< masked vector loads where it is 1, one load per lane
+              ///< otherwise
 };
 
 bool hasUnitLastStride(MemRefType type) {
@@ -83,6 +86,10 @@ private:
   /// The body at row `r`, vector `j`, with `acc` as the output's value.
   Value emitBody(OpBuilder &b, int64_t r, int64_t j, Value acc);
   Value broadcastTo(OpBuilder &b, Value scalar);
+  /// The lanes of vector `j` of `operand` at `indices`, an operand whose last
+  /// stride is known at run time only.
+  Value loadStrided(OpBuilder &b, Value operand, ArrayRef<Value> indices,
+                    int64_t j, VectorType type);
 
   RewriterBase &rw;
   linalg::GenericOp g;
@@ -131,11 +138,21 @@ LogicalResult TileVectorizer::match() {
       access.push_back(Access::Broadcast);
       continue;
     }
+    // i1 elements are bytes in memory but bits in a vector: no vector loads.
     if (map.getNumResults() == 0 ||
         map.getDimPosition(map.getNumResults() - 1) != v ||
-        !hasUnitLastStride(type))
+        type.getElementType().isInteger(1))
       return failure();
-    access.push_back(Access::Contiguous);
+    if (hasUnitLastStride(type)) {
+      access.push_back(Access::Contiguous);
+      continue;
+    }
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(type.getStridesAndOffset(strides, offset)) ||
+        !ShapedType::isDynamic(strides.back()))
+      return failure();
+    access.push_back(Access::Strided);
   }
   for (Operation &op : g.getBody()->getOperations())
     if (!isVectorizableBodyOp(&op))
@@ -184,6 +201,61 @@ SmallVector<Value> TileVectorizer::indicesOf(OpBuilder &b, unsigned opIndex,
   return indices;
 }
 
+Value TileVectorizer::loadStrided(OpBuilder &b, Value operand,
+                                 ArrayRef<Value> indices, int64_t j,
+                                 VectorType type) {
+  auto memType = cast<MemRefType>(operand.getType());
+  unsigned rank = memType.getRank();
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, operand);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value unit = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                     meta.getStrides().back(), one);
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+  auto ifOp = scf::IfOp::create(
+      b, loc, unit,
+      [&](OpBuilder &tb, Location l) {
+        // Stride 1: the same memory as a view with a static unit stride.
+        SmallVector<int64_t> strides(rank, ShapedType::kDynamic);
+        strides.back() = 1;
+        auto viewType = MemRefType::get(
+            memType.getShape(), memType.getElementType(),
+            StridedLayoutAttr::get(tb.getContext(), ShapedType::kDynamic,
+                                   strides));
+        SmallVector<OpFoldResult> sizes;
+        for (unsigned d = 0; d < rank; ++d)
+          sizes.push_back(memType.isDynamicDim(d)
+                              ? OpFoldResult(meta.getSizes()[d])
+                              : tb.getIndexAttr(memType.getDimSize(d)));
+        SmallVector<OpFoldResult> strideValues(meta.getStrides().begin(),
+                                               meta.getStrides().end());
+        strideValues.back() = tb.getIndexAttr(1);
+        Value view = memref::ReinterpretCastOp::create(
+            tb, l, viewType, meta.getBaseBuffer(), meta.getOffset(), sizes,
+            strideValues);
+        Value v = vector::MaskedLoadOp::create(tb, l, type, view, indices,
+                                               masks[j], zero);
+        scf::YieldOp::create(tb, l, v);
+      },
+      [&](OpBuilder &eb, Location l) {
+        // Otherwise one load per lane, at an index clamped to the last
+        // element (the lanes past it are never stored).
+        Value last = arith::SubIOp::create(
+            eb, l, getValueOrCreateConstantIndexOp(eb, l, sizes[v]), one);
+        SmallVector<Value> lanes;
+        SmallVector<Value> at(indices.begin(), indices.end());
+        for (int64_t lane = 0; lane < shape.width; ++lane) {
+          Value i = arith::AddIOp::create(
+              eb, l, vectorOffset[j],
+              arith::ConstantIndexOp::create(eb, l, lane));
+          at.back() = arith::MinSIOp::create(eb, l, i, last);
+          lanes.push_back(memref::LoadOp::create(eb, l, operand, at));
+        }
+        Value v = vector::FromElementsOp::create(eb, l, type, lanes);
+        scf::YieldOp::create(eb, l, v);
+      });
+  return ifOp.getResult(0);
+}
+
 Value TileVectorizer::emitBody(OpBuilder &b, int64_t r, int64_t j, Value acc) {
   Block *body = g.getBody();
   IRMapping map;
@@ -198,7 +270,7 @@ Value TileVectorizer::emitBody(OpBuilder &b, int64_t r, int64_t j, Value acc) {
     }
     bool usesRow = u && maps[i].isFunctionOfDim(*u);
     auto key = std::make_tuple(i, usesRow ? r : -1,
-                               access[i] == Access::Contiguous ? j : -1);
+                               access[i] != Access::Broadcast ? j : -1);
     auto it = loads.find(key);
     if (it == loads.end()) {
       SmallVector<Value> indices = indicesOf(b, i, r, j);
@@ -208,6 +280,8 @@ Value TileVectorizer::emitBody(OpBuilder &b, int64_t r, int64_t j, Value acc) {
         Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(t));
         loaded = vector::MaskedLoadOp::create(b, loc, t, operand, indices,
                                               masks[j], zero);
+      } else if (access[i] == Access::Strided) {
+        loaded = loadStrided(b, operand, indices, j, vecType(arg.getType()));
       } else {
         loaded = memref::LoadOp::create(b, loc, operand, indices);
       }

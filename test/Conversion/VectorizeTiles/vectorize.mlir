@@ -114,3 +114,58 @@ func.func @refused(%q: memref<?x?xf32>, %k: memref<?x?xf32>, %s: memref<?x?xf32>
   } -> tensor<4x4xf32>
   return %r : tensor<4x4xf32>
 }
+
+// -----
+
+// Ids whose last stride is known at run time only (a cascade input): where
+// the stride is 1, a masked vector load through a view with a static unit
+// stride; otherwise one load per lane at an index clamped to the last
+// element, gathered into a vector.
+// CHECK-LABEL: func.func @strided_ids
+// CHECK:         scf.for %[[P:.+]] = %c0 to %[[N:.+]] step %c4 {
+// CHECK:           %[[MASK:.+]] = vector.create_mask
+// CHECK:           %{{.+}}, %{{.+}}, %{{.+}}, %[[STRIDE:.+]] = memref.extract_strided_metadata %[[IDS:.+]] :
+// CHECK:           %[[UNIT:.+]] = arith.cmpi eq, %[[STRIDE]], %c1 : index
+// CHECK:           %[[V:.+]] = scf.if %[[UNIT]] -> (vector<4xi32>) {
+// CHECK:             %[[VIEW:.+]] = memref.reinterpret_cast
+// CHECK-SAME:          to memref<?xi32, strided<[1], offset: ?>>
+// CHECK:             %[[L:.+]] = vector.maskedload %[[VIEW]][%[[P]]], %[[MASK]]
+// CHECK:             scf.yield %[[L]] : vector<4xi32>
+// CHECK:           } else {
+// CHECK:             arith.minsi
+// CHECK:             memref.load %[[IDS]]
+// CHECK:             %[[E:.+]] = vector.from_elements {{.*}} : vector<4xi32>
+// CHECK:             scf.yield %[[E]] : vector<4xi32>
+// CHECK:           arith.cmpi eq, %[[V]], %{{.+}} : vector<4xi32>
+#idp = affine_map<(p) -> (p)>
+#all = affine_map<(p) -> ()>
+func.func @strided_ids(%x: memref<?xf32>, %ids: memref<?xi32, strided<[?], offset: ?>>,
+                       %doc: memref<i32>, %out: memref<?xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#idp, #idp, #all, #idp], iterator_types = ["parallel"]}
+      ins(%x, %ids, %doc : memref<?xf32>, memref<?xi32, strided<[?], offset: ?>>, memref<i32>)
+      outs(%out : memref<?xf32>) {
+  ^bb0(%a: f32, %i: i32, %d: i32, %o: f32):
+    %same = arith.cmpi eq, %i, %d : i32
+    %y = arith.select %same, %a, %zero : f32
+    linalg.yield %y : f32
+  }
+  return
+}
+
+// -----
+
+// An i1 input along the vector dim: bytes in memory, bits in a vector.
+// CHECK-LABEL: func.func @bool_input
+// CHECK:         linalg.generic
+// CHECK-NOT:     vector.
+func.func @bool_input(%x: memref<?xf32>, %m: memref<?xi1>, %out: memref<?xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(p) -> (p)>, affine_map<(p) -> (p)>, affine_map<(p) -> (p)>], iterator_types = ["parallel"]}
+      ins(%x, %m : memref<?xf32>, memref<?xi1>) outs(%out : memref<?xf32>) {
+  ^bb0(%a: f32, %k: i1, %o: f32):
+    %y = arith.select %k, %a, %zero : f32
+    linalg.yield %y : f32
+  }
+  return
+}

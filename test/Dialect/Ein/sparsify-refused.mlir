@@ -155,3 +155,62 @@ func.func @result_in_loop(%a: tensor<6x10xf32>) -> tensor<3x6xf32> {
   }
   return %r#0 : tensor<3x6xf32>
 }
+
+// -----
+
+// A predicate on a float (a comparison of scores): no range of the tile
+// bounds it, and no condition on the ranks classifies the tiles.
+func.func @float_predicate(%a: tensor<6x10xf32>) -> tensor<6xf32> {
+  // expected-remark @below {{cascade 'sum': tiles not classified: no conjunct of its predicate can be bounded on a tile}}
+  %r = ein.cascade "sum" ranks [m: 10, m1: m floordiv 4, m0: m mod 4, p: 6] ins(%A = %a : tensor<6x10xf32>) -> tensor<6xf32> {
+    %L = ein.einsum L[m1, p] += (%A[p, m1 * 4 + m0]) {
+    ^bb0(%x: f32):
+      %c = arith.constant 0.5 : f32
+      %keep = arith.cmpf ogt, %x, %c : f32
+      ein.yield %x, %keep : f32, i1
+    } : (tensor<6x10xf32>) -> tensor<3x6xf32>
+    %R = ein.einsum R[m1 + 1, p] = (%R[m1, p], %L[m1, p]) init(0.0) {
+    ^bb0(%r: f32, %l: f32):
+      %0 = arith.addf %r, %l : f32
+      ein.yield %0 : f32
+    } : (tensor<4x6xf32>, tensor<3x6xf32>) -> tensor<4x6xf32>
+    %O = ein.einsum O[p] = (%R[|m1|, p]) {
+    ^bb0(%r: f32):
+      ein.yield %r : f32
+    } : (tensor<4x6xf32>) -> tensor<6xf32>
+    ein.yield %O : tensor<6xf32>
+  }
+  return %r : tensor<6xf32>
+}
+
+// -----
+
+// Two sums of the loop with different predicates (ids equal, ids apart): a
+// tile one of them skips, the other needs.
+func.func @different_predicates(%a: tensor<6x10xf32>, %qd: tensor<6xi32>, %kd: tensor<10xi32>) -> tensor<6xf32> {
+  // expected-remark @below {{cascade 'sum': tiles not classified: the einsums of the loop carry different conditions}}
+  %r = ein.cascade "sum" ranks [m: 10, m1: m floordiv 4, m0: m mod 4, p: 6] ins(%A = %a : tensor<6x10xf32>, %QD = %qd : tensor<6xi32>, %KD = %kd : tensor<10xi32>) -> tensor<6xf32> {
+    %L = ein.einsum L[m1, p] += (%A[p, m1 * 4 + m0], %QD[p], %KD[m1 * 4 + m0]) {
+    ^bb0(%x: f32, %q: i32, %k: i32):
+      %eq = arith.cmpi eq, %q, %k : i32
+      ein.yield %x, %eq : f32, i1
+    } : (tensor<6x10xf32>, tensor<6xi32>, tensor<10xi32>) -> tensor<3x6xf32>
+    %K = ein.einsum K[m1, p] += (%A[p, m1 * 4 + m0], %QD[p], %KD[m1 * 4 + m0]) {
+    ^bb0(%x: f32, %q: i32, %k: i32):
+      %ne = arith.cmpi ne, %q, %k : i32
+      ein.yield %x, %ne : f32, i1
+    } : (tensor<6x10xf32>, tensor<6xi32>, tensor<10xi32>) -> tensor<3x6xf32>
+    %R = ein.einsum R[m1 + 1, p] = (%R[m1, p], %L[m1, p], %K[m1, p]) init(0.0) {
+    ^bb0(%r: f32, %l: f32, %k: f32):
+      %0 = arith.addf %l, %k : f32
+      %1 = arith.addf %r, %0 : f32
+      ein.yield %1 : f32
+    } : (tensor<4x6xf32>, tensor<3x6xf32>, tensor<3x6xf32>) -> tensor<4x6xf32>
+    %O = ein.einsum O[p] = (%R[|m1|, p]) {
+    ^bb0(%r: f32):
+      ein.yield %r : f32
+    } : (tensor<4x6xf32>) -> tensor<6xf32>
+    ein.yield %O : tensor<6xf32>
+  }
+  return %r : tensor<6xf32>
+}

@@ -125,3 +125,20 @@ func.func @dense(%q: tensor<1x2x50x16xf32>, %k: tensor<1x2x50x16xf32>, %v: tenso
   %o = attn.attention %q, %k, %v : tensor<1x2x50x16xf32>, tensor<1x2x50x16xf32>, tensor<1x2x50x16xf32> -> tensor<1x2x50x16xf32>
   return %o : tensor<1x2x50x16xf32>
 }
+
+// -----
+
+// Attention with document ids and causality: every tensor of the loop that
+// carries the mask repeats the same predicate; the classifier reads the
+// query ids' range per query tile (p1) and the key ids' range per key tile.
+// CHECK-LABEL: func.func @attention_doc_ids
+// CHECK: %QDOCLO = ein.einsum QDOCLO[b, h, p1] min= (%QDOC[b, p1 * 16 + p0])
+// CHECK: %KDOCLO = ein.einsum KDOCLO[b, h, p1, m1] min= (%KDOC[b, m1 * 32 + m0])
+// CHECK: %TILE = ein.einsum TILE[b, h, p1, m1] = (%QDOCLO[b, h, p1], %QDOCHI[b, h, p1], %KDOCLO[b, h, p1, m1], %KDOCHI[b, h, p1, m1])
+// CHECK-NOT: ein.einsum
+func.func @attention_doc_ids(%q: tensor<2x4x100x16xf32>, %k: tensor<2x2x100x16xf32>, %v: tensor<2x2x100x16xf32>, %qd: tensor<2x100xi32>, %kd: tensor<2x100xi32>) -> tensor<2x4x100x16xf32> {
+  // expected-remark @below {{tiles: 12 empty, 9 full, 7 partial (over p1, m1), then classified at run time by 'TILE' from QDOC, KDOC (over b, h, p1, m1)}}
+  %o = attn.attention %q, %k, %v q_doc_ids(%qd : tensor<2x100xi32>) k_doc_ids(%kd : tensor<2x100xi32>) {causal = #attn.causal<top_left>}
+      : tensor<2x4x100x16xf32>, tensor<2x2x100x16xf32>, tensor<2x2x100x16xf32> -> tensor<2x4x100x16xf32>
+  return %o : tensor<2x4x100x16xf32>
+}

@@ -8,6 +8,11 @@ test/e2e/masks, in plain Python (no NumPy needed).
   bools DIR NAME=SHAPE ... [--seed S] [--p P]
       writes DIR/NAME.npy, a bool array of SHAPE, each element true with
       probability P (default 0.6).
+  blocks DIR NAME=SHAPE:RxC ... [--seed S] [--p P]
+      writes DIR/NAME.npy, a bool array of SHAPE whose last two dims are cut
+      into R x C blocks (the last ones short), each block all true with
+      probability P, else all false: masks whose tiles are empty, full or
+      cut, depending on the tile sizes.
   zeros FILE INDEX
       reads a float32 result and prints "ZEROS OK SHAPE" when every value
       is finite, the elements selected by INDEX (a NumPy-style index like
@@ -77,7 +82,7 @@ def selected(shape, index):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["ints", "bools", "zeros"])
+    parser.add_argument("command", choices=["ints", "bools", "blocks", "zeros"])
     parser.add_argument("target")
     parser.add_argument("specs", nargs="+")
     parser.add_argument("--seed", type=int, default=0)
@@ -106,6 +111,17 @@ def main():
                 values += [int(v)] * int(r or 1)
             assert len(values) == count(shape), "%s: %d values for %r" % (
                 name, len(values), shape)
+        elif args.command == "blocks":
+            text, block = rest.split(":")
+            dtype, shape = "bool", parse_shape(text)
+            br, bc = parse_shape(block)
+            rows, cols = shape[-2], shape[-1]
+            values = []
+            for _ in range(count(shape[:-2])):
+                grid = [[rng.random() < args.p for _ in range(-(-cols // bc))]
+                        for _ in range(-(-rows // br))]
+                values += [grid[r // br][c // bc]
+                           for r in range(rows) for c in range(cols)]
         else:
             dtype, shape = "bool", parse_shape(rest)
             values = [rng.random() < args.p for _ in range(count(shape))]
