@@ -89,7 +89,12 @@ def VectorizeTiles : Pass<"cascade-vectorize-tiles"> {
       with `Q` packed as `[e][p0]`: one broadcast of `K[m0][e]` feeds
       `vectors` FMAs);
     - the last, partial vector of `v` is masked (`vector.create_mask`), the
-      last rows of the unrolled dimension run one at a time.
+      last rows of the unrolled dimension run one at a time;
+    - a generic that reduces everything to a 0-d output with `+`, `min` or
+      `max` (`acc <op> x`; the ranges of `ein-sparsify`'s run-time classes)
+      runs along its last dimension with vector accumulators that start at
+      the identity, then combines the lanes with the output's value
+      (`vector.reduction`).
 
     A generic is left as it is (for `convert-linalg-to-loops`) when it has
     tensor semantics or several outputs, an access that is not a projected

@@ -26,6 +26,8 @@
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <limits>
+
 namespace cascade {
 #define GEN_PASS_DEF_VECTORIZETILES
 #include "cascade/Conversion/Passes.h.inc"
@@ -103,6 +105,11 @@ private:
   std::optional<unsigned> u;
   SmallVector<unsigned> outerDims, reductionDims;
   Type elementType;
+  /// A reduction of everything to the 0-d output (`v` is then the last
+  /// reduction dim): the combiner of the accumulator with the body's value.
+  std::optional<vector::CombiningKind> scalarKind;
+  Value scalarIdentity(OpBuilder &b);
+  void rewriteScalarReduction();
 
   // State of the block being emitted.
   SmallVector<Value> ivs; // per loop dim: the scalar index (v: unused)
@@ -119,13 +126,46 @@ LogicalResult TileVectorizer::match() {
     return failure();
   OpOperand *out = g.getDpsInitOperand(0);
   auto outType = dyn_cast<MemRefType>(out->get().getType());
-  if (!outType || outType.getRank() == 0 || !hasUnitLastStride(outType))
+  if (!outType)
     return failure();
   elementType = outType.getElementType();
   if (!elementType.isIntOrFloat())
     return failure();
-  AffineMap outMap = g.getMatchingIndexingMap(out);
-  v = outMap.getDimPosition(outType.getRank() - 1);
+  if (outType.getRank() == 0) {
+    // Everything reduced to one value (the range of an operand over a
+    // tile): vectors along the last dim, combined lane by lane, then across
+    // the lanes. The body must yield `acc <op> x` with x free of acc.
+    if (g.getNumLoops() == 0 || !isa<FloatType>(elementType))
+      return failure();
+    Operation *combine =
+        g.getBody()->getTerminator()->getOperand(0).getDefiningOp();
+    BlockArgument acc = g.getBody()->getArgument(g.getNumDpsInputs());
+    if (!combine || combine->getNumOperands() != 2 ||
+        combine->getBlock() != g.getBody())
+      return failure();
+    unsigned other = combine->getOperand(0) == acc ? 1 : 0;
+    if (combine->getOperand(1 - other) != acc)
+      return failure();
+    for (Operation &op : g.getBody()->without_terminator())
+      if (&op != combine && llvm::is_contained(op.getOperands(), acc))
+        return failure();
+    if (combine->getOperand(other) == acc)
+      return failure();
+    if (isa<arith::AddFOp>(combine))
+      scalarKind = vector::CombiningKind::ADD;
+    else if (isa<arith::MinimumFOp>(combine))
+      scalarKind = vector::CombiningKind::MINIMUMF;
+    else if (isa<arith::MaximumFOp>(combine))
+      scalarKind = vector::CombiningKind::MAXIMUMF;
+    else
+      return failure();
+    v = g.getNumLoops() - 1;
+  } else {
+    if (!hasUnitLastStride(outType))
+      return failure();
+    AffineMap outMap = g.getMatchingIndexingMap(out);
+    v = outMap.getDimPosition(outType.getRank() - 1);
+  }
 
   for (OpOperand *in : g.getDpsInputOperands()) {
     auto type = dyn_cast<MemRefType>(in->get().getType());
@@ -168,6 +208,8 @@ LogicalResult TileVectorizer::match() {
     else
       parallel.push_back(d);
   }
+  if (scalarKind)
+    return success();
   // Register blocking pays where accumulators stay in registers over a
   // reduction loop.
   if (!reductionDims.empty() && !parallel.empty() && shape.rows > 1) {
@@ -397,12 +439,71 @@ void TileVectorizer::emitBlock(OpBuilder &b, Value u0, int64_t rows, Value v0) {
                                     masks[j], results[r * shape.vectors + j]);
 }
 
+Value TileVectorizer::scalarIdentity(OpBuilder &b) {
+  double identity = 0.0;
+  if (*scalarKind == vector::CombiningKind::MINIMUMF)
+    identity = std::numeric_limits<double>::infinity();
+  else if (*scalarKind == vector::CombiningKind::MAXIMUMF)
+    identity = -std::numeric_limits<double>::infinity();
+  auto t = VectorType::get({shape.width}, elementType);
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(t, b.getFloatAttr(elementType, identity)));
+}
+
+void TileVectorizer::rewriteScalarReduction() {
+  // acc = identity lanes; for (other dims) for v0 step width:
+  //   acc = select(mask, body(acc, inputs at v0), acc)
+  // out = out <op> reduce(acc)
+  OpBuilder &b = rw;
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  std::function<Value(OpBuilder &, unsigned, Value)> nest =
+      [&](OpBuilder &nb, unsigned d, Value acc) -> Value {
+    Value ub = getValueOrCreateConstantIndexOp(nb, loc, sizes[d]);
+    bool vectorDim = d == v;
+    Value step =
+        vectorDim ? arith::ConstantIndexOp::create(nb, loc, shape.width) : one;
+    auto loop = scf::ForOp::create(
+        nb, loc, zero, ub, step, ValueRange{acc},
+        [&](OpBuilder &lb, Location, Value iv, ValueRange iter) {
+          Value next;
+          if (!vectorDim) {
+            ivs[d] = iv;
+            next = nest(lb, d + 1, iter[0]);
+          } else {
+            loads.clear();
+            vectorOffset.assign(1, iv);
+            Value left = arith::SubIOp::create(lb, loc, ub, iv);
+            masks.assign(1, vector::CreateMaskOp::create(
+                                lb, loc,
+                                VectorType::get({shape.width}, lb.getI1Type()),
+                                left));
+            Value combined = emitBody(lb, 0, 0, iter[0]);
+            next = arith::SelectOp::create(lb, loc, masks[0], combined,
+                                           iter[0]);
+          }
+          scf::YieldOp::create(lb, loc, next);
+        });
+    return loop.getResult(0);
+  };
+  Value acc = nest(b, 0, scalarIdentity(b));
+  Value out = g.getDpsInitOperand(0)->get();
+  Value init = memref::LoadOp::create(b, loc, out, ValueRange{});
+  Value total = vector::ReductionOp::create(b, loc, *scalarKind, acc, init);
+  memref::StoreOp::create(b, loc, total, out, ValueRange{});
+}
+
 void TileVectorizer::rewrite() {
   rw.setInsertionPoint(g);
   for (Range range :
        cast<linalg::LinalgOp>(g.getOperation()).createLoopRanges(rw, loc))
     sizes.push_back(range.size);
   ivs.assign(g.getNumLoops(), Value());
+  if (scalarKind) {
+    rewriteScalarReduction();
+    rw.eraseOp(g);
+    return;
+  }
 
   int64_t blockWidth = shape.width * shape.vectors;
   // The vector loop over v for one register block of `rows` rows at `u0`.

@@ -169,3 +169,31 @@ func.func @bool_input(%x: memref<?xf32>, %m: memref<?xi1>, %out: memref<?xf32>) 
   }
   return
 }
+
+// -----
+
+// A reduction of everything to one value (the minimum of ids over a tile, for
+// ein-sparsify's run-time classes): identity lanes, masked lanes kept, the
+// lanes combined at the end with the output's value.
+// CHECK-LABEL: func.func @range_min
+// CHECK:         %[[INF:.+]] = arith.constant dense<0x7FF0000000000000> : vector<4xf64>
+// CHECK:         %[[ACC:.+]] = scf.for %[[M:.+]] = %c0 to %{{.+}} step %c4 iter_args(%[[A:.+]] = %[[INF]]) -> (vector<4xf64>) {
+// CHECK:           %[[MASK:.+]] = vector.create_mask
+// CHECK:           %[[X:.+]] = vector.maskedload %{{.+}}[%[[M]]], %[[MASK]]
+// CHECK:           %[[F:.+]] = arith.sitofp %[[X]] : vector<4xi32> to vector<4xf64>
+// CHECK:           %[[MIN:.+]] = arith.minimumf %[[A]], %[[F]] : vector<4xf64>
+// CHECK:           %[[KEEP:.+]] = arith.select %[[MASK]], %[[MIN]], %[[A]]
+// CHECK:           scf.yield %[[KEEP]]
+// CHECK:         %[[OLD:.+]] = memref.load %[[OUT:.+]][] : memref<f64>
+// CHECK:         %[[R:.+]] = vector.reduction <minimumf>, %[[ACC]], %[[OLD]] : vector<4xf64> into f64
+// CHECK:         memref.store %[[R]], %[[OUT]][] : memref<f64>
+func.func @range_min(%ids: memref<?xi32>, %out: memref<f64>) {
+  linalg.generic {indexing_maps = [affine_map<(m) -> (m)>, affine_map<(m) -> ()>], iterator_types = ["reduction"]}
+      ins(%ids : memref<?xi32>) outs(%out : memref<f64>) {
+  ^bb0(%i: i32, %o: f64):
+    %f = arith.sitofp %i : i32 to f64
+    %m = arith.minimumf %o, %f : f64
+    linalg.yield %m : f64
+  }
+  return
+}
