@@ -49,7 +49,7 @@ double AttentionOp::getEffectiveScale() {
 double AttentionOp::getEffectiveSigmoidBias() {
   if (std::optional<APFloat> b = getSigmoidBias())
     return b->convertToDouble();
-  int64_t m = getK().getType().getDimSize(2);
+  int64_t m = getKeyCount();
   return -std::log(static_cast<double>(m));
 }
 
@@ -95,6 +95,17 @@ static LogicalResult tieDims(Operation *op, RankedTensorType a, int i,
                            << x;
 }
 
+int64_t AttentionOp::getKeyCount() {
+  int64_t s = getK().getType().getDimSize(2);
+  Value table = getBlockTable();
+  if (!table)
+    return s;
+  int64_t pages = cast<RankedTensorType>(table.getType()).getDimSize(1);
+  if (ShapedType::isDynamic(s) || ShapedType::isDynamic(pages))
+    return ShapedType::kDynamic;
+  return s * pages;
+}
+
 LogicalResult AttentionOp::verify() {
   struct Operand {
     const char *name;
@@ -136,7 +147,20 @@ LogicalResult AttentionOp::verify() {
   static const Tie ties[] = {{1, 0, 0, 0}, {2, 0, 0, 0}, {1, 3, 0, 3},
                              {2, 1, 1, 1}, {2, 2, 1, 2}, {3, 0, 0, 0},
                              {3, 1, 0, 1}, {3, 2, 0, 2}, {3, 3, 2, 3}};
+  bool paged = (bool)getBlockTable();
   for (const Tie &t : ties) {
+    // Paged: k and v hold pages, not sequences; they share the page count.
+    if (paged && t.a <= 2 && t.b == 0 && t.i == 0)
+      continue;
+    if (paged && t.a == 2 && t.i == 2 && operands[2].type.getDimSize(0) !=
+                                            operands[1].type.getDimSize(0)) {
+      int64_t x = operands[2].type.getDimSize(0),
+              y = operands[1].type.getDimSize(0);
+      if (!ShapedType::isDynamic(x) && !ShapedType::isDynamic(y))
+        return emitOpError() << "v dimension 0 (pages) must equal k dimension "
+                                "0 (pages) = "
+                             << y << ", found " << x;
+    }
     int64_t x = operands[t.a].type.getDimSize(t.i);
     int64_t y = operands[t.b].type.getDimSize(t.j);
     if (ShapedType::isDynamic(x) || ShapedType::isDynamic(y) || x == y)
@@ -163,8 +187,27 @@ LogicalResult AttentionOp::verify() {
   Normalizer norm = getEffectiveNormalizer();
   int64_t b = getQ().getType().getDimSize(0),
           n = getQ().getType().getDimSize(2),
-          m = getK().getType().getDimSize(2),
-          dv = getV().getType().getDimSize(3);
+          m = getKeyCount(), dv = getV().getType().getDimSize(3);
+  if (Value table = getBlockTable()) {
+    auto t = cast<RankedTensorType>(table.getType());
+    if (!isa<IntegerType>(t.getElementType()) ||
+        t.getElementType().isInteger(1))
+      return emitOpError() << "block_table must have integer elements, found "
+                           << t.getElementType();
+    if (t.getRank() != 2)
+      return emitOpError() << "block_table must have rank 2 [B, pages per "
+                              "sequence], found "
+                           << t;
+    if (!ShapedType::isDynamic(t.getDimSize(0)) && !ShapedType::isDynamic(b) &&
+        t.getDimSize(0) != b)
+      return emitOpError() << "block_table dimension 0 must be B = " << b
+                           << ", found " << t.getDimSize(0);
+    if (ShapedType::isDynamic(t.getDimSize(1)) ||
+        ShapedType::isDynamic(getK().getType().getDimSize(2)))
+      return emitOpError() << "a paged cache needs static pages per sequence "
+                              "and page size, found "
+                           << t << " and " << getK().getType();
+  }
   if (getSigmoidBias() && norm != Normalizer::Sigmoid)
     return emitOpError() << "sigmoid_bias needs normalizer sigmoid";
   if ((getSoftplusScale() || getSoftplusPower()) &&

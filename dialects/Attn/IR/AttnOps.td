@@ -26,6 +26,15 @@ def Attn_AttentionOp : Attn_Op<"attention", [Pure, AttrSizedOperandSegments]> {
     Shapes: `q: [B, Hq, N, D]`, `k: [B, Hkv, M, D]`, `v: [B, Hkv, M, Dv]`,
     result `[B, Hq, N, Dv]`; `Hq % Hkv == 0` covers MHA, GQA and MQA.
 
+    **KV cache layouts.** The contiguous cache above, with `kv_lengths` for
+    the valid keys of each sequence; or a paged cache (vLLM, FlashInfer):
+    `block_table` (`[B, P]`, integers) lists the pages of each sequence, and
+    `k: [pages, Hkv, S, D]`, `v: [pages, Hkv, S, Dv]` hold pages of `S`
+    keys. Key `m` of sequence `b` is slot `m mod S` of page
+    `block_table[b, m floordiv S]`, so `M = P * S`; with `kv_lengths` the
+    keys past a sequence's length (and the table entries for them) are not
+    used. Page numbers outside `[0, pages)` are clamped into it.
+
     **Normalizers** (`normalizer`, default softmax):
     - `softmax`: `exp(s - max) / sum exp(s - max)`; with `sinks` (one logit
       per query head) the sink's `exp` joins the denominator and contributes
@@ -85,6 +94,7 @@ def Attn_AttentionOp : Attn_Op<"attention", [Pure, AttrSizedOperandSegments]> {
                        Optional<AnyRankedTensor>:$k_doc_ids,
                        Optional<AnyRankedTensor>:$mask,
                        Optional<AnyRankedTensor>:$block_mask,
+                       Optional<AnyRankedTensor>:$block_table,
                        OptionalAttr<F32Attr>:$scale,
                        OptionalAttr<Attn_CausalAttr>:$causal,
                        OptionalAttr<Attn_NormalizerAttr>:$normalizer,
@@ -113,6 +123,7 @@ def Attn_AttentionOp : Attn_Op<"attention", [Pure, AttrSizedOperandSegments]> {
     (`k_doc_ids` `(` $k_doc_ids^ `:` type($k_doc_ids) `)`)?
     (`mask` `(` $mask^ `:` type($mask) `)`)?
     (`block_mask` `(` $block_mask^ `:` type($block_mask) `)`)?
+    (`block_table` `(` $block_table^ `:` type($block_table) `)`)?
     attr-dict `:` type($q) `,` type($k) `,` type($v)
     `->` type($result) (`,` type($lse)^)?
     (`score_mod` $score_mod^)? (`mask_mod` $mask_mod^)?
@@ -121,6 +132,9 @@ def Attn_AttentionOp : Attn_Op<"attention", [Pure, AttrSizedOperandSegments]> {
   let extraClassDeclaration = [{
     /// The scale applied to the scores: the attribute, or 1/sqrt(D).
     double getEffectiveScale();
+    /// The number of keys M: k's dimension 2, times the table's pages per
+    /// sequence for a paged cache.
+    int64_t getKeyCount();
     Normalizer getEffectiveNormalizer() {
       return getNormalizer() ? *getNormalizer() : Normalizer::Softmax;
     }

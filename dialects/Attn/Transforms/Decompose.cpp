@@ -105,6 +105,7 @@ static ein::CascadeOp createAttentionCascade(RewriterBase &rewriter,
 
 FailureOr<ein::CascadeOp>
 cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
+  op = unpageKVCache(rewriter, op);
   MLIRContext *ctx = op.getContext();
   Location loc = op.getLoc();
   auto qType = op.getQ().getType(), kType = op.getK().getType();

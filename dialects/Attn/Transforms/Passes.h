@@ -14,6 +14,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
@@ -24,6 +26,11 @@ namespace cascade::attn {
 
 #define GEN_PASS_REGISTRATION
 #include "dialects/Attn/Transforms/Passes.h.inc"
+
+/// An attention over a paged cache (`block_table`) rewritten over the
+/// contiguous keys and values that its pages hold, copied page by page; `op`
+/// itself when its cache is contiguous.
+AttentionOp unpageKVCache(mlir::RewriterBase &rewriter, AttentionOp op);
 
 /// Replaces `op` by the 3-pass softmax cascade computing it.
 mlir::FailureOr<ein::CascadeOp> decomposeAttention(mlir::RewriterBase &rewriter,

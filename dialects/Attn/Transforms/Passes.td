@@ -33,7 +33,9 @@ def AttnDecompose : Pass<"attn-decompose"> {
   }];
   let dependentDialects = ["::cascade::ein::EinDialect",
                            "::mlir::arith::ArithDialect",
-                           "::mlir::math::MathDialect"];
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def AttnToReference : Pass<"attn-to-reference", "::mlir::ModuleOp"> {
@@ -46,6 +48,8 @@ def AttnToReference : Pass<"attn-to-reference", "::mlir::ModuleOp"> {
     is supported; other element types are refused with an error.
   }];
   let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::bufferization::BufferizationDialect",
                            "::mlir::memref::MemRefDialect",

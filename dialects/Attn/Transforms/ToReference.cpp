@@ -66,6 +66,10 @@ struct AttnToReferencePass
     MLIRContext *ctx = &getContext();
     SmallVector<AttentionOp> ops;
     module.walk([&](AttentionOp op) { ops.push_back(op); });
+    // A paged cache as the contiguous keys and values its pages hold.
+    IRRewriter rewriter(ctx);
+    for (AttentionOp &op : ops)
+      op = unpageKVCache(rewriter, op);
     for (AttentionOp op : ops)
       for (Value v : {op.getQ(), op.getK(), op.getV(), op.getResult()})
         if (!cast<RankedTensorType>(v.getType()).getElementType().isF32()) {

@@ -199,3 +199,27 @@ func.func @mods(%q: tensor<1x2x9x8xf32>, %k: tensor<1x2x9x8xf32>, %v: tensor<1x2
   }
   return %o : tensor<1x2x9x8xf32>
 }
+
+// -----
+
+// A paged cache: the pages of each sequence copied in table order into
+// contiguous keys and values [B, Hkv, P * S, D] (page numbers clamped into
+// the pool), which the cascade then reads like a contiguous cache.
+// CHECK-LABEL: func.func @paged
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<2x2x80x16xf32>
+// CHECK: %[[K:.*]] = scf.for %[[B:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %[[EMPTY]])
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC2:.*]] = %[[ACC]])
+// CHECK: %[[E:.*]] = tensor.extract %{{.*}}[%[[B]], %[[J]]] : tensor<2x5xi32>
+// CHECK: %[[P:.*]] = arith.index_cast %[[E]] : i32 to index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[P]], %{{.*}} : index
+// CHECK: %[[PAGE:.*]] = arith.minsi %[[LO]], %{{.*}} : index
+// CHECK: %[[SLICE:.*]] = tensor.extract_slice %{{.*}}[%[[PAGE]], 0, 0, 0] [1, 2, 16, 16] [1, 1, 1, 1] : tensor<9x2x16x16xf32> to tensor<1x2x16x16xf32>
+// CHECK: tensor.insert_slice %[[SLICE]] into %[[ACC2]][%[[B]], 0, %{{.*}}, 0] [1, 2, 16, 16] [1, 1, 1, 1] : tensor<1x2x16x16xf32> into tensor<2x2x80x16xf32>
+// CHECK: ein.cascade "attention" ranks [b: 2, h: 4, e: 16, f: 8, m: 80, p: 1]
+// CHECK-NEXT: ins(%Q = %{{.*}}, %K = %[[K]] : tensor<2x2x80x16xf32>
+func.func @paged(%q: tensor<2x4x1x16xf32>, %k: tensor<9x2x16x16xf32>, %v: tensor<9x2x16x8xf32>,
+                 %len: tensor<2xi32>, %t: tensor<2x5xi32>) -> tensor<2x4x1x8xf32> {
+  %o = attn.attention %q, %k, %v kv_lengths(%len : tensor<2xi32>) block_table(%t : tensor<2x5xi32>)
+      : tensor<2x4x1x16xf32>, tensor<9x2x16x16xf32>, tensor<9x2x16x8xf32> -> tensor<2x4x1x8xf32>
+  return %o : tensor<2x4x1x8xf32>
+}

@@ -683,3 +683,61 @@ func.func @yield_outside(%x: f32) -> f32 {
   // expected-error @+1 {{'attn.yield' op expects parent op 'attn.attention'}}
   attn.yield %x : f32
 }
+
+// -----
+
+// A paged cache: block_table [B, pages per sequence] of integers; k and v
+// hold pages [pages, Hkv, S, D] and agree on their number.
+func.func @block_table_float(%q: tensor<2x4x37x16xf32>, %k: tensor<9x2x16x16xf32>, %v: tensor<9x2x16x8xf32>, %t: tensor<2x5xf32>) -> tensor<2x4x37x8xf32> {
+  // expected-error @+1 {{block_table must have integer elements, found 'f32'}}
+  %o = attn.attention %q, %k, %v block_table(%t : tensor<2x5xf32>)
+      : tensor<2x4x37x16xf32>, tensor<9x2x16x16xf32>, tensor<9x2x16x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+func.func @block_table_rank(%q: tensor<2x4x37x16xf32>, %k: tensor<9x2x16x16xf32>, %v: tensor<9x2x16x8xf32>, %t: tensor<10xi32>) -> tensor<2x4x37x8xf32> {
+  // expected-error @+1 {{block_table must have rank 2 [B, pages per sequence], found 'tensor<10xi32>'}}
+  %o = attn.attention %q, %k, %v block_table(%t : tensor<10xi32>)
+      : tensor<2x4x37x16xf32>, tensor<9x2x16x16xf32>, tensor<9x2x16x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+func.func @block_table_batch(%q: tensor<2x4x37x16xf32>, %k: tensor<9x2x16x16xf32>, %v: tensor<9x2x16x8xf32>, %t: tensor<3x5xi32>) -> tensor<2x4x37x8xf32> {
+  // expected-error @+1 {{block_table dimension 0 must be B = 2, found 3}}
+  %o = attn.attention %q, %k, %v block_table(%t : tensor<3x5xi32>)
+      : tensor<2x4x37x16xf32>, tensor<9x2x16x16xf32>, tensor<9x2x16x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+func.func @block_table_pages(%q: tensor<2x4x37x16xf32>, %k: tensor<9x2x16x16xf32>, %v: tensor<8x2x16x8xf32>, %t: tensor<2x5xi32>) -> tensor<2x4x37x8xf32> {
+  // expected-error @+1 {{v dimension 0 (pages) must equal k dimension 0 (pages) = 9, found 8}}
+  %o = attn.attention %q, %k, %v block_table(%t : tensor<2x5xi32>)
+      : tensor<2x4x37x16xf32>, tensor<9x2x16x16xf32>, tensor<8x2x16x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+// The keys of a paged cache are pages per sequence x page size (5 x 16 = 80):
+// the masks over keys have that length.
+func.func @block_table_keys(%q: tensor<2x4x37x16xf32>, %k: tensor<9x2x16x16xf32>, %v: tensor<9x2x16x8xf32>, %t: tensor<2x5xi32>, %kd: tensor<2x70xi32>, %qd: tensor<2x37xi32>) -> tensor<2x4x37x8xf32> {
+  // expected-error @+1 {{k_doc_ids dimension 1 must be 80, found 70}}
+  %o = attn.attention %q, %k, %v q_doc_ids(%qd : tensor<2x37xi32>) k_doc_ids(%kd : tensor<2x70xi32>) block_table(%t : tensor<2x5xi32>)
+      : tensor<2x4x37x16xf32>, tensor<9x2x16x16xf32>, tensor<9x2x16x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+func.func @block_table_dynamic(%q: tensor<2x4x37x16xf32>, %k: tensor<9x2x?x16xf32>, %v: tensor<9x2x?x8xf32>, %t: tensor<2x5xi32>) -> tensor<2x4x37x8xf32> {
+  // expected-error @+1 {{a paged cache needs static pages per sequence and page size, found 'tensor<2x5xi32>' and 'tensor<9x2x?x16xf32>'}}
+  %o = attn.attention %q, %k, %v block_table(%t : tensor<2x5xi32>)
+      : tensor<2x4x37x16xf32>, tensor<9x2x?x16xf32>, tensor<9x2x?x8xf32> -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}

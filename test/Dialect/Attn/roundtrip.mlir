@@ -120,3 +120,13 @@ func.func @empty(%q: tensor<1x2x0x8xf32>, %k: tensor<1x2x0x8xf32>,
       -> tensor<1x2x0x8xf32>
   return %o : tensor<1x2x0x8xf32>
 }
+
+// A paged KV cache: 9 pages of 16 keys, 5 per sequence (M = 80).
+// CHECK-LABEL: func.func @paged
+// CHECK: attn.attention %{{.*}}, %{{.*}}, %{{.*}} kv_lengths(%{{.*}} : tensor<2xi32>) block_table(%{{.*}} : tensor<2x5xi32>) : tensor<2x4x1x16xf32>, tensor<9x2x16x16xf32>, tensor<9x2x16x8xf32> -> tensor<2x4x1x8xf32>
+func.func @paged(%q: tensor<2x4x1x16xf32>, %k: tensor<9x2x16x16xf32>, %v: tensor<9x2x16x8xf32>,
+                 %len: tensor<2xi32>, %t: tensor<2x5xi32>) -> tensor<2x4x1x8xf32> {
+  %o = attn.attention %q, %k, %v kv_lengths(%len : tensor<2xi32>) block_table(%t : tensor<2x5xi32>)
+      : tensor<2x4x1x16xf32>, tensor<9x2x16x16xf32>, tensor<9x2x16x8xf32> -> tensor<2x4x1x8xf32>
+  return %o : tensor<2x4x1x8xf32>
+}
