@@ -55,7 +55,8 @@ static cl::opt<std::string>
     variantOpt("variant",
                cl::desc("softmax, causal, window=W (a causal window of W "
                         "keys), document=K (causal within K equal documents "
-                        "given as q/k document ids; N = M) or linear-causal (causal linear attention, "
+                        "given as q/k document ids; N = M) or linear-causal "
+                        "(causal linear attention, "
                         "relu feature map; GFLOP/s count 4*D*D per token, "
                         "the error is relative to max(1, |ref|), no unfused "
                         "baseline); default with --shape: "

@@ -152,8 +152,8 @@ LogicalResult AttentionOp::verify() {
     // Paged: k and v hold pages, not sequences; they share the page count.
     if (paged && t.a <= 2 && t.b == 0 && t.i == 0)
       continue;
-    if (paged && t.a == 2 && t.i == 2 && operands[2].type.getDimSize(0) !=
-                                            operands[1].type.getDimSize(0)) {
+    if (paged && t.a == 2 && t.i == 2 &&
+        operands[2].type.getDimSize(0) != operands[1].type.getDimSize(0)) {
       int64_t x = operands[2].type.getDimSize(0),
               y = operands[1].type.getDimSize(0);
       if (!ShapedType::isDynamic(x) && !ShapedType::isDynamic(y))
@@ -186,8 +186,8 @@ LogicalResult AttentionOp::verify() {
   // The variant attributes and operands.
   Normalizer norm = getEffectiveNormalizer();
   int64_t b = getQ().getType().getDimSize(0),
-          n = getQ().getType().getDimSize(2),
-          m = getKeyCount(), dv = getV().getType().getDimSize(3);
+          n = getQ().getType().getDimSize(2), m = getKeyCount(),
+          dv = getV().getType().getDimSize(3);
   if (Value table = getBlockTable()) {
     auto t = cast<RankedTensorType>(table.getType());
     if (!isa<IntegerType>(t.getElementType()) ||

@@ -20,14 +20,10 @@ using namespace cascade::attn;
 
 /// The sequences' keys (or values) of `pages` [pages, H, S, X] in the order
 /// `table` [B, P] gives: [B, H, P * S, X].
-static Value gatherPages(OpBuilder &b, Location loc, Value pages,
-                         Value table) {
+static Value gatherPages(OpBuilder &b, Location loc, Value pages, Value table) {
   auto pt = cast<RankedTensorType>(pages.getType());
   auto tt = cast<RankedTensorType>(table.getType());
-  int64_t heads = pt.getDimSize(1), size = pt.getDimSize(2),
-          width = pt.getDimSize(3), perSeq = tt.getDimSize(1);
-  SmallVector<OpFoldResult> outSizes;
-  SmallVector<Value> dynamic;
+  int64_t size = pt.getDimSize(2), perSeq = tt.getDimSize(1);
   auto dimOf = [&](Value t, int64_t d) -> OpFoldResult {
     auto type = cast<RankedTensorType>(t.getType());
     if (!type.isDynamicDim(d))
@@ -37,7 +33,8 @@ static Value gatherPages(OpBuilder &b, Location loc, Value pages,
   OpFoldResult batch = dimOf(table, 0), h = dimOf(pages, 1),
                x = dimOf(pages, 3);
   Value init = tensor::EmptyOp::create(
-      b, loc, SmallVector<OpFoldResult>{batch, h, b.getIndexAttr(perSeq * size), x},
+      b, loc,
+      SmallVector<OpFoldResult>{batch, h, b.getIndexAttr(perSeq * size), x},
       pt.getElementType());
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
@@ -53,13 +50,13 @@ static Value gatherPages(OpBuilder &b, Location loc, Value pages,
             [&](OpBuilder &ib, Location il, Value j, ValueRange acc2) {
               Value entry =
                   tensor::ExtractOp::create(ib, il, table, ValueRange{seq, j});
-              Value page = arith::IndexCastOp::create(ib, il,
-                                                      ib.getIndexType(), entry);
+              Value page =
+                  arith::IndexCastOp::create(ib, il, ib.getIndexType(), entry);
               page = arith::MinSIOp::create(
                   ib, il, arith::MaxSIOp::create(ib, il, page, zero), last);
               SmallVector<OpFoldResult> ones(4, ib.getIndexAttr(1));
-              SmallVector<OpFoldResult> sliceSizes = {
-                  ib.getIndexAttr(1), h, ib.getIndexAttr(size), x};
+              SmallVector<OpFoldResult> sliceSizes = {ib.getIndexAttr(1), h,
+                                                      ib.getIndexAttr(size), x};
               Value slice = tensor::ExtractSliceOp::create(
                   ib, il, pages,
                   SmallVector<OpFoldResult>{page, ib.getIndexAttr(0),
@@ -77,8 +74,6 @@ static Value gatherPages(OpBuilder &b, Location loc, Value pages,
             });
         scf::YieldOp::create(ob, l, inner.getResults());
       });
-  (void)heads;
-  (void)width;
   return outer.getResult(0);
 }
 

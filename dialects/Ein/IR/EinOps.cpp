@@ -961,19 +961,19 @@ LogicalResult CascadeOp::verifyRegions() {
       return emitOpError() << "tile map's rank '" << tiles.getRank().getValue()
                            << "' is not one of its dims";
     if (StringAttr classes = tiles.getClasses()) {
-      auto it = llvm::find_if(getBodyBlock().getOps<EinsumOp>(), [&](EinsumOp e) {
-        return e.getName() == classes.getValue();
-      });
+      auto it =
+          llvm::find_if(getBodyBlock().getOps<EinsumOp>(), [&](EinsumOp e) {
+            return e.getName() == classes.getValue();
+          });
       if (it == getBodyBlock().getOps<EinsumOp>().end())
-        return emitOpError() << "tile map's classes name no einsum: "
-                             << classes;
+        return emitOpError()
+               << "tile map's classes name no einsum: " << classes;
       EinsumOp c = *it;
       if (c.getReduction() != ReductionKind::None || c.isRecurrence() ||
           c.rankIndex(tiles.getRank().getValue()) < 0)
-        return emitOpError()
-               << "tile map's classes '" << classes.getValue()
-               << "' must be a plain einsum over the rank '"
-               << tiles.getRank().getValue() << "'";
+        return emitOpError() << "tile map's classes '" << classes.getValue()
+                             << "' must be a plain einsum over the rank '"
+                             << tiles.getRank().getValue() << "'";
     }
   }
   return verifyAcyclic(*this);

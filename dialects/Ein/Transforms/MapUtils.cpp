@@ -139,14 +139,13 @@ static void printMapValue(CascadeOp cascade, EinsumOp op, Value v,
   }
   Operation *def = v.getDefiningOp();
   os << def->getName() << def->getAttrDictionary() << "(";
-  llvm::interleaveComma(def->getOperands(), os, [&](Value o) {
-    printMapValue(cascade, op, o, os);
-  });
+  llvm::interleaveComma(def->getOperands(), os,
+                        [&](Value o) { printMapValue(cascade, op, o, os); });
   os << "):" << v.getType();
 }
 
 std::string cascade::ein::canonicalMapValue(CascadeOp cascade, EinsumOp op,
-                                           Value v) {
+                                            Value v) {
   std::string k;
   llvm::raw_string_ostream os(k);
   printMapValue(cascade, op, v, os);

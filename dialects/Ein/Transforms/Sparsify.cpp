@@ -510,9 +510,8 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
     choices.push_back(std::move(alts));
   }
   constexpr int64_t kMaxDisjuncts = 512;
-  bool alwaysHolds = !affine || llvm::any_of(choices, [](auto &alts) {
-                      return alts.empty();
-                    });
+  bool alwaysHolds =
+      !affine || llvm::any_of(choices, [](auto &alts) { return alts.empty(); });
   if (alwaysHolds) {
     // A conjunction without constraints: no tile is partial.
   } else if (combos > kMaxDisjuncts) {

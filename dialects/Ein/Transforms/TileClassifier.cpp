@@ -187,6 +187,21 @@ void Classifier::analyze(Leaf &leaf) {
   leaf.supported = true;
 }
 
+/// `access`, an access of `masked`, over the ranks of `s` (by name).
+static SmallVector<AffineExpr> accessIn(EinsumSpec &s, EinsumOp masked,
+                                        AffineMap access) {
+  SmallVector<AffineExpr> dims, syms, at;
+  for (unsigned d = 0; d < masked.getNumRanks(); ++d)
+    dims.push_back(access.isFunctionOfDim(d)
+                       ? s.dim(masked.getRankName(d))
+                       : getAffineConstantExpr(0, masked.getContext()));
+  for (Attribute a : masked.getSymbols())
+    syms.push_back(s.sym(cast<StringAttr>(a).getValue()));
+  for (AffineExpr e : access.getResults())
+    at.push_back(e.replaceDimsAndSymbols(dims, syms));
+  return at;
+}
+
 void Classifier::rangeEinsums(OpBuilder &builder, Leaf &leaf) {
   Value input = masked.getInputs()[leaf.arg];
   AffineMap access = masked.getInputMap(leaf.arg);
@@ -213,16 +228,7 @@ void Classifier::rangeEinsums(OpBuilder &builder, Leaf &leaf) {
       s.output.push_back(s.dim(iter));
     for (const std::string &r : reduced)
       s.dim(r);
-    SmallVector<AffineExpr> dims, syms;
-    for (unsigned d = 0; d < masked.getNumRanks(); ++d)
-      dims.push_back(access.isFunctionOfDim(d) ? s.dim(masked.getRankName(d))
-                                               : getAffineConstantExpr(0, ctx));
-    for (Attribute a : masked.getSymbols())
-      syms.push_back(s.sym(cast<StringAttr>(a).getValue()));
-    SmallVector<AffineExpr> at;
-    for (AffineExpr e : access.getResults())
-      at.push_back(e.replaceDimsAndSymbols(dims, syms));
-    s.addInput(input, at);
+    s.addInput(input, accessIn(s, masked, access));
     EinsumOp e = buildEinsum(builder, cascade.getLoc(), cascade, s,
                              [&](OpBuilder &bb, Location ll, ValueRange a) {
                                b = &bb;
@@ -303,7 +309,8 @@ std::optional<Interval> Classifier::numUncached(Value v) {
   if (auto index = dyn_cast<IndexOp>(def)) {
     StringRef n = index.getRank();
     if (isTileRank(n)) {
-      Value x = toF64(IndexOp::create(*b, l, b->getIndexType(), b->getStringAttr(n)));
+      Value x =
+          toF64(IndexOp::create(*b, l, b->getIndexType(), b->getStringAttr(n)));
       return Interval{x, x};
     }
     // An inner part: 0 .. min(tile, |parent| - outer * tile) - 1.
@@ -312,14 +319,16 @@ std::optional<Interval> Classifier::numUncached(Value v) {
     if (outer.empty() || !isTileRank(outer))
       return std::nullopt;
     Value t = f64(double(r.getTile()));
-    Value start = arith::MulFOp::create(
-        *b, l, toF64(IndexOp::create(*b, l, b->getIndexType(), b->getStringAttr(outer))), t);
+    Value start =
+        arith::MulFOp::create(*b, l,
+                              toF64(IndexOp::create(*b, l, b->getIndexType(),
+                                                    b->getStringAttr(outer))),
+                              t);
     Value left = arith::SubFOp::create(
-        *b, l,
-        toF64(ExtentOp::create(*b, l, b->getIndexType(), r.getParent())),
+        *b, l, toF64(ExtentOp::create(*b, l, b->getIndexType(), r.getParent())),
         start);
-    return Interval{f64(0.0), arith::SubFOp::create(*b, l, minOf(t, left),
-                                                    f64(1.0))};
+    return Interval{f64(0.0),
+                    arith::SubFOp::create(*b, l, minOf(t, left), f64(1.0))};
   }
   if (auto ext = dyn_cast<ExtentOp>(def)) {
     Value x =
@@ -360,9 +369,8 @@ std::optional<Interval> Classifier::numUncached(Value v) {
     if (!x)
       return std::nullopt;
     // The same value when not negative; otherwise anything unsigned.
-    unsigned width = src.getType().isIndex()
-                         ? 64
-                         : src.getType().getIntOrFloatBitWidth();
+    unsigned width =
+        src.getType().isIndex() ? 64 : src.getType().getIntOrFloatBitWidth();
     Value neg = cmp(arith::CmpFPredicate::OLT, x->lo, f64(0.0));
     return Interval{sel(neg, f64(0.0), x->lo),
                     sel(neg, f64(std::ldexp(1.0, width) - 1.0), x->hi),
@@ -498,9 +506,9 @@ Tri Classifier::compare(arith::CmpIPredicate p, Interval x, Interval y) {
     llvm::SetVector<Value> ends;
     ends.insert_range(ArrayRef<Value>{x.lo, x.hi, y.lo, y.hi});
     for (Value e : ends)
-      unsure = either(unsure, cmp(F::OGT,
-                                  maxOf(e, arith::NegFOp::create(*b, l, e)),
-                                  limit));
+      unsure =
+          either(unsure,
+                 cmp(F::OGT, maxOf(e, arith::NegFOp::create(*b, l, e)), limit));
   }
   bool isUnsigned = p == P::ult || p == P::ule || p == P::ugt || p == P::uge;
   if (isUnsigned)
@@ -527,9 +535,9 @@ Tri Classifier::triUncached(Value v) {
     const Leaf *leaf = leafOf(a);
     std::optional<Interval> x;
     if (leaf && leaf->supported)
-      x = leaf->direct ? Interval{toF64(args[leaf->input]),
-                                  toF64(args[leaf->input])}
-                       : Interval{args[leaf->input], args[leaf->input + 1]};
+      x = leaf->direct
+              ? Interval{toF64(args[leaf->input]), toF64(args[leaf->input])}
+              : Interval{args[leaf->input], args[leaf->input + 1]};
     if (!x)
       return top();
     return {cmp(arith::CmpFPredicate::OGT, x->hi, f64(0.5)),
@@ -555,8 +563,10 @@ Tri Classifier::triUncached(Value v) {
       r.canTrue = either(x.canTrue, y.canTrue);
       r.canFalse = both(x.canFalse, y.canFalse);
     } else {
-      r.canTrue = either(both(x.canTrue, y.canFalse), both(x.canFalse, y.canTrue));
-      r.canFalse = either(both(x.canTrue, y.canTrue), both(x.canFalse, y.canFalse));
+      r.canTrue =
+          either(both(x.canTrue, y.canFalse), both(x.canFalse, y.canTrue));
+      r.canFalse =
+          either(both(x.canTrue, y.canTrue), both(x.canFalse, y.canFalse));
     }
     return r;
   }
@@ -640,17 +650,7 @@ EinsumOp Classifier::build(OpBuilder &builder,
     Value input = masked.getInputs()[leaf.arg];
     sources.push_back(tensorName(input));
     if (leaf.direct) {
-      AffineMap access = masked.getInputMap(leaf.arg);
-      SmallVector<AffineExpr> dims, syms, at;
-      for (unsigned d = 0; d < masked.getNumRanks(); ++d)
-        dims.push_back(access.isFunctionOfDim(d)
-                           ? s.dim(masked.getRankName(d))
-                           : getAffineConstantExpr(0, ctx));
-      for (Attribute a : masked.getSymbols())
-        syms.push_back(s.sym(cast<StringAttr>(a).getValue()));
-      for (AffineExpr e : access.getResults())
-        at.push_back(e.replaceDimsAndSymbols(dims, syms));
-      s.addInput(input, at);
+      s.addInput(input, accessIn(s, masked, masked.getInputMap(leaf.arg)));
       continue;
     }
     for (EinsumOp range : {leaf.lo, leaf.hi}) {
@@ -678,7 +678,8 @@ EinsumOp Classifier::build(OpBuilder &builder,
         auto f32 = [&](double v) {
           return arith::ConstantOp::create(bb, ll, bb.getF32FloatAttr(v));
         };
-        return sel(notOf(canTrue), f32(0.0), sel(notOf(canFalse), f32(1.0), f32(2.0)));
+        return sel(notOf(canTrue), f32(0.0),
+                   sel(notOf(canFalse), f32(1.0), f32(2.0)));
       });
   // The constants and operations the folding left unused.
   Block &body = classifier.getMapBlock();

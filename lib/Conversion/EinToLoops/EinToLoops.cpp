@@ -997,10 +997,9 @@ LogicalResult CascadeLowering::run() {
             return failure();
           unmasked = false;
         } else {
-          Value partial =
-              partialSets.empty()
-                  ? runtimePartial
-                  : setsHold(rw, loc, partialSets, tileDims, tileSyms);
+          Value partial = partialSets.empty() ? runtimePartial
+                                              : setsHold(rw, loc, partialSets,
+                                                         tileDims, tileSyms);
           if (!partialSets.empty() && runtimePartial)
             partial = arith::OrIOp::create(rw, loc, partial, runtimePartial);
           auto partialIf = scf::IfOp::create(rw, loc, TypeRange{}, partial,

@@ -244,8 +244,8 @@ SmallVector<Value> TileVectorizer::indicesOf(OpBuilder &b, unsigned opIndex,
 }
 
 Value TileVectorizer::loadStrided(OpBuilder &b, Value operand,
-                                 ArrayRef<Value> indices, int64_t j,
-                                 VectorType type) {
+                                  ArrayRef<Value> indices, int64_t j,
+                                  VectorType type) {
   auto memType = cast<MemRefType>(operand.getType());
   unsigned rank = memType.getRank();
   auto meta = memref::ExtractStridedMetadataOp::create(b, loc, operand);
@@ -479,8 +479,8 @@ void TileVectorizer::rewriteScalarReduction() {
                                 VectorType::get({shape.width}, lb.getI1Type()),
                                 left));
             Value combined = emitBody(lb, 0, 0, iter[0]);
-            next = arith::SelectOp::create(lb, loc, masks[0], combined,
-                                           iter[0]);
+            next =
+                arith::SelectOp::create(lb, loc, masks[0], combined, iter[0]);
           }
           scf::YieldOp::create(lb, loc, next);
         });
