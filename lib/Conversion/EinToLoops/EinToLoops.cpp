@@ -326,13 +326,11 @@ LogicalResult CascadeLowering::analyze() {
                << "', which is neither a parallel rank nor the iterative one";
     }
   }
-  if (tiles && tiles.getClasses()) {
+  // The verifier checked that the classes name an einsum over the rank.
+  if (tiles && tiles.getClasses())
     for (EinsumOp e : einsums)
       if (e.getName() == tiles.getClasses().getValue())
         classifier = e;
-    if (!classifier)
-      return cascade.emitOpError() << "tile map's classes name no einsum";
-  }
   // Partitioned inner parts must be tiles of the iterative rank.
   for (Attribute a : cascade.getRanks()) {
     auto r = cast<RankAttr>(a);
@@ -367,12 +365,8 @@ LogicalResult CascadeLowering::schedule() {
   for (EinsumOp e : loop)
     inLoop.insert(e);
   if (classifier) {
-    if (!inLoop.contains(classifier))
-      return classifier.emitOpError()
-             << "classifies the tiles of '" << iter
-             << "' but is not computed in the loop over them";
-    // The classifier and the loop einsums it reads; nothing else in the
-    // loop may read them.
+    // The classifier (in the loop: it is over the iterative rank) and the loop
+    // einsums it reads; nothing else in the loop may read them.
     SmallVector<Operation *> work = {classifier};
     while (!work.empty()) {
       Operation *op = work.pop_back_val();

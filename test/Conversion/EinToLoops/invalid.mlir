@@ -75,3 +75,34 @@ func.func @bad_map(%a: tensor<6x10xf32>) -> tensor<6xf32> {
   }
   return %r : tensor<6xf32>
 }
+
+// -----
+
+// The einsums that classify the tiles run before each tile's body; a body
+// einsum may not read them.
+#every = affine_set<(d0) : (d0 >= 0)>
+func.func @reads_classes(%a: tensor<6x10xf32>) -> tensor<6xf32> {
+  %r = ein.cascade "sum" ranks [m: 10, m1: m floordiv 4, m0: m mod 4, p: 6] ins(%A = %a : tensor<6x10xf32>) -> tensor<6xf32> attributes {tiles = #ein.tile_map<rank = "m1", dims = ["m1"], symbols = [], visit = [#every], partial = [], inner = "", points = [], classes = "TILE">} {
+    %TILE = ein.einsum TILE[p, m1] = () {
+      %c = arith.constant 2.0 : f32
+      ein.yield %c : f32
+    } : () -> tensor<6x3xf32>
+    // expected-error @+1 {{reads 'TILE', which classifies the tiles it is computed on}}
+    %L = ein.einsum L[m1, p] += (%A[p, m1 * 4 + m0], %TILE[p, m1]) {
+    ^bb0(%x: f32, %t: f32):
+      %0 = arith.mulf %x, %t : f32
+      ein.yield %0 : f32
+    } : (tensor<6x10xf32>, tensor<6x3xf32>) -> tensor<3x6xf32>
+    %R = ein.einsum R[m1 + 1, p] = (%R[m1, p], %L[m1, p]) init(0.0) {
+    ^bb0(%r: f32, %l: f32):
+      %0 = arith.addf %r, %l : f32
+      ein.yield %0 : f32
+    } : (tensor<4x6xf32>, tensor<3x6xf32>) -> tensor<4x6xf32>
+    %O = ein.einsum O[p] = (%R[|m1|, p]) {
+    ^bb0(%r: f32):
+      ein.yield %r : f32
+    } : (tensor<4x6xf32>) -> tensor<6xf32>
+    ein.yield %O : tensor<6xf32>
+  }
+  return %r : tensor<6xf32>
+}

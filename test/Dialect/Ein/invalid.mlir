@@ -983,3 +983,51 @@ func.func @tile_map_iter_not_dim(%s: tensor<4x3xf32>) -> tensor<3xf32> {
   }
   return %r : tensor<3xf32>
 }
+
+// -----
+
+// The run-time classes of a tile map name an einsum of the cascade...
+func.func @tile_classes_missing(%a: tensor<6x10xf32>) -> tensor<6xf32> {
+  // expected-error @+1 {{tile map's classes name no einsum: "TILE"}}
+  %r = ein.cascade "sum" ranks [m: 10, m1: m floordiv 4, m0: m mod 4, p: 6] ins(%A = %a : tensor<6x10xf32>) -> tensor<6xf32> attributes {tiles = #ein.tile_map<rank = "m1", dims = ["m1"], symbols = [], visit = [], partial = [], inner = "", points = [], classes = "TILE">} {
+    %L = ein.einsum L[m1, p] += (%A[p, m1 * 4 + m0]) {
+    ^bb0(%x: f32):
+      ein.yield %x : f32
+    } : (tensor<6x10xf32>) -> tensor<3x6xf32>
+    %R = ein.einsum R[m1 + 1, p] = (%R[m1, p], %L[m1, p]) init(0.0) {
+    ^bb0(%r: f32, %l: f32):
+      %0 = arith.addf %r, %l : f32
+      ein.yield %0 : f32
+    } : (tensor<4x6xf32>, tensor<3x6xf32>) -> tensor<4x6xf32>
+    %O = ein.einsum O[p] = (%R[|m1|, p]) {
+    ^bb0(%r: f32):
+      ein.yield %r : f32
+    } : (tensor<4x6xf32>) -> tensor<6xf32>
+    ein.yield %O : tensor<6xf32>
+  }
+  return %r : tensor<6xf32>
+}
+
+// -----
+
+// ... that is a plain einsum over the map's rank: one value per tile.
+func.func @tile_classes_not_per_tile(%a: tensor<6x10xf32>) -> tensor<6xf32> {
+  // expected-error @+1 {{tile map's classes 'O' must be a plain einsum over the rank 'm1'}}
+  %r = ein.cascade "sum" ranks [m: 10, m1: m floordiv 4, m0: m mod 4, p: 6] ins(%A = %a : tensor<6x10xf32>) -> tensor<6xf32> attributes {tiles = #ein.tile_map<rank = "m1", dims = ["m1"], symbols = [], visit = [], partial = [], inner = "", points = [], classes = "O">} {
+    %L = ein.einsum L[m1, p] += (%A[p, m1 * 4 + m0]) {
+    ^bb0(%x: f32):
+      ein.yield %x : f32
+    } : (tensor<6x10xf32>) -> tensor<3x6xf32>
+    %R = ein.einsum R[m1 + 1, p] = (%R[m1, p], %L[m1, p]) init(0.0) {
+    ^bb0(%r: f32, %l: f32):
+      %0 = arith.addf %r, %l : f32
+      ein.yield %0 : f32
+    } : (tensor<4x6xf32>, tensor<3x6xf32>) -> tensor<4x6xf32>
+    %O = ein.einsum O[p] = (%R[|m1|, p]) {
+    ^bb0(%r: f32):
+      ein.yield %r : f32
+    } : (tensor<4x6xf32>) -> tensor<6xf32>
+    ein.yield %O : tensor<6xf32>
+  }
+  return %r : tensor<6xf32>
+}
