@@ -1,6 +1,9 @@
 # Small wrappers so that each CMakeLists.txt of the project stays a few lines.
 
-# Every Cascade library links the MLIR and LLVM dylibs, never the static archives.
+# Every Cascade library links the MLIR and LLVM dylibs, never the static
+# archives. The libraries are static, position-independent (so that shared
+# libraries such as the mlir-opt plugin and the C API can include them) and
+# installed as Cascade::<name> in the CascadeTargets export set.
 function(add_cascade_library name)
   cmake_parse_arguments(ARG "" "" "DEPENDS;LINK_LIBS" ${ARGN})
   add_library(${name} STATIC ${ARG_UNPARSED_ARGUMENTS})
@@ -9,6 +12,11 @@ function(add_cascade_library name)
     add_dependencies(${name} ${ARG_DEPENDS})
   endif()
   target_link_libraries(${name} PUBLIC ${ARG_LINK_LIBS} MLIR LLVM)
+  target_include_directories(${name} INTERFACE
+    $<INSTALL_INTERFACE:${CASCADE_INSTALL_INCLUDEDIR}>)
+  install(TARGETS ${name} EXPORT CascadeTargets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  set_property(GLOBAL APPEND PROPERTY CASCADE_LIBRARIES ${name})
 endfunction()
 
 # A dialect folder: generates ops/dialect/enum/attr declarations from <Name>.td

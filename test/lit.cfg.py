@@ -42,7 +42,13 @@ config.substitutions.append(("%python", '"%s"' % config.python_executable))
 # unsubstituted rather than failing the configuration.
 tools = [
     ToolSubst(name, unresolved="ignore")
-    for name in ["cascade-opt", "cascade-run", "cascadec", "cascade-bench"]
+    for name in [
+        "cascade-opt",
+        "cascade-run",
+        "cascadec",
+        "cascade-bench",
+        "cascade-capi-test",
+    ]
 ]
 llvm_config.add_tool_substitutions(tools, [config.cascade_tools_dir])
 
@@ -52,6 +58,9 @@ if os.path.exists(os.path.join(config.cascade_tools_dir, "cascade-bench")):
     config.available_features.add("cascade-bench")
 if os.path.exists("/usr/local/cuda/bin/ptxas") or shutil.which("ptxas"):
     config.available_features.add("ptxas")
+# Graphviz's dot renders the graphs of ein-print-graph.
+if shutil.which("dot"):
+    config.available_features.add("graphviz")
 
 
 def _python_has(module):
@@ -71,3 +80,12 @@ def _python_has(module):
 
 if _python_has("numpy"):
     config.available_features.add("numpy")
+
+# The source and build trees, for tests that install the build or build the
+# examples against it.
+config.substitutions.append(("%cascade_src_root", config.cascade_src_root))
+config.substitutions.append(("%cascade_obj_root", config.cascade_obj_root))
+# The mlir-opt plugin.
+config.substitutions.append(
+    ("%cascade_plugin", os.path.join(config.cascade_obj_root, "lib", "CascadePlugin.so"))
+)

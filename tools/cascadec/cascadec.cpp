@@ -30,13 +30,11 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
-#include "llvm/Target/TargetMachine.h"
 
 #include <fmt/format.h>
 
@@ -231,9 +229,41 @@ static void reportError(llvm::Error error) {
   reportError("{}", llvm::toString(std::move(error)));
 }
 
+/// Writes `bytes` to `path` (binary). Returns true on success.
+static bool writeBinary(llvm::StringRef path, llvm::StringRef bytes) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  if (ec) {
+    reportError("cannot open '{}' for writing: {}", path.str(), ec.message());
+    return false;
+  }
+  out.os() << bytes;
+  out.os().flush();
+  if (out.os().has_error()) {
+    reportError("cannot write '{}': {}", path.str(),
+                out.os().error().message());
+    out.os().clear_error();
+    return false;
+  }
+  out.keep();
+  return true;
+}
+
 /// Translates the LLVM-stage `module` and writes what `plan` asks for.
 /// Returns true on success.
 static bool writeNative(mlir::ModuleOp module, const Plan &plan) {
+  if (plan.kind != OutputKind::LLVMIR) {
+    llvm::Expected<std::string> artifact = cascade::emitHostArtifact(
+        module, plan.kind == OutputKind::Object
+                    ? cascade::ArtifactKind::Object
+                    : cascade::ArtifactKind::SharedLibrary);
+    if (!artifact) {
+      reportError(artifact.takeError());
+      return false;
+    }
+    return writeBinary(plan.output, *artifact);
+  }
+
   llvm::LLVMContext llvmContext;
   llvm::Expected<std::unique_ptr<llvm::Module>> llvmModule =
       cascade::translateToLLVMIR(module, llvmContext);
@@ -241,56 +271,18 @@ static bool writeNative(mlir::ModuleOp module, const Plan &plan) {
     reportError(llvmModule.takeError());
     return false;
   }
-
-  if (plan.kind == OutputKind::LLVMIR) {
-    std::unique_ptr<llvm::ToolOutputFile> out = openTextOutput(plan.output);
-    if (!out)
-      return false;
-    (*llvmModule)->print(out->os(), /*AAW=*/nullptr);
-    out->os().flush();
-    if (out->os().has_error()) {
-      reportError("cannot write '{}': {}", plan.output,
-                  out->os().error().message());
-      out->os().clear_error();
-      return false;
-    }
-    out->keep();
-    return true;
-  }
-
-  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> machine =
-      cascade::createHostTargetMachine();
-  if (!machine) {
-    reportError(machine.takeError());
+  std::unique_ptr<llvm::ToolOutputFile> out = openTextOutput(plan.output);
+  if (!out)
+    return false;
+  (*llvmModule)->print(out->os(), /*AAW=*/nullptr);
+  out->os().flush();
+  if (out->os().has_error()) {
+    reportError("cannot write '{}': {}", plan.output,
+                out->os().error().message());
+    out->os().clear_error();
     return false;
   }
-
-  if (plan.kind == OutputKind::Object) {
-    if (llvm::Error err =
-            cascade::emitObjectFile(**llvmModule, **machine, plan.output)) {
-      reportError(std::move(err));
-      return false;
-    }
-    return true;
-  }
-
-  // A shared library: an object in a temporary file, then linked.
-  llvm::SmallString<128> objectPath;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("cascadec", "o", objectPath)) {
-    reportError("cannot create a temporary object file: {}", ec.message());
-    return false;
-  }
-  llvm::FileRemover removeObject(objectPath);
-  if (llvm::Error err =
-          cascade::emitObjectFile(**llvmModule, **machine, objectPath)) {
-    reportError(std::move(err));
-    return false;
-  }
-  if (llvm::Error err = cascade::linkSharedLibrary(objectPath, plan.output)) {
-    reportError(std::move(err));
-    return false;
-  }
+  out->keep();
   return true;
 }
 

@@ -17,6 +17,8 @@
 #ifndef CASCADE_TARGET_CPU_H
 #define CASCADE_TARGET_CPU_H
 
+#include "cascade/Pipelines/Pipelines.h"
+
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringRef.h"
@@ -67,6 +69,34 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext);
 llvm::Error emitObjectFile(llvm::Module &module,
                            llvm::TargetMachine &targetMachine,
                            llvm::StringRef path);
+
+/// Emits `module` as a native object file in memory using `targetMachine`,
+/// with the same checks as emitObjectFile.
+llvm::Expected<std::string> emitObject(llvm::Module &module,
+                                       llvm::TargetMachine &targetMachine);
+
+/// What compileForHost and emitHostArtifact produce.
+enum class ArtifactKind {
+  Object,        ///< a relocatable object file (ELF on Linux)
+  SharedLibrary, ///< a shared library linked against libomp and libm
+};
+
+/// Translates the LLVM-stage `module` to optimized LLVM IR and returns the
+/// bytes of a native object file or shared library for the host. A shared
+/// library is linked as linkSharedLibrary does, in a temporary directory
+/// that is removed afterwards.
+llvm::Expected<std::string> emitHostArtifact(mlir::ModuleOp module,
+                                             ArtifactKind kind);
+
+/// Compiles `module` (attn / ein / upstream tensor IR, as cascadec accepts)
+/// for the host: runs the `cascade-cpu` pipeline with `options` on it in
+/// place, then emits it as emitHostArtifact does. Error diagnostics of the
+/// pipeline are collected into the returned error (file:line:col: message)
+/// instead of reaching the context's handlers; remarks and warnings reach
+/// them as usual.
+llvm::Expected<std::string> compileForHost(mlir::ModuleOp module,
+                                           const CPUPipelineOptions &options,
+                                           ArtifactKind kind);
 
 /// Links the object file `objectPath` into the shared library `outPath` by
 /// running the system C compiler driver (the first of `cc`, `clang-22`,

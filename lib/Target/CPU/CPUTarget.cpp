@@ -15,10 +15,13 @@
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/IR/LLVMContext.h"
@@ -27,6 +30,8 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/CodeGen.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -152,9 +157,8 @@ cascade::translateToLLVMIR(mlir::ModuleOp module,
   return llvmModule;
 }
 
-Error cascade::emitObjectFile(llvm::Module &module,
-                              llvm::TargetMachine &targetMachine,
-                              StringRef path) {
+Expected<std::string> cascade::emitObject(llvm::Module &module,
+                                          llvm::TargetMachine &targetMachine) {
   const llvm::Triple &machineTriple = targetMachine.getTargetTriple();
   if (module.getTargetTriple().empty())
     module.setTargetTriple(machineTriple);
@@ -165,18 +169,24 @@ Error cascade::emitObjectFile(llvm::Module &module,
   if (module.getDataLayout().isDefault())
     module.setDataLayout(targetMachine.createDataLayout());
 
-  std::error_code ec;
-  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return makeError("cannot open '" + path + "' for writing: " + ec.message());
-
+  llvm::SmallVector<char, 0> bytes;
+  llvm::raw_svector_ostream os(bytes);
   llvm::legacy::PassManager codegen;
-  if (targetMachine.addPassesToEmitFile(codegen, out.os(), nullptr,
+  if (targetMachine.addPassesToEmitFile(codegen, os, nullptr,
                                         llvm::CodeGenFileType::ObjectFile))
     return makeError("the target machine for '" + machineTriple.str() +
                      "' cannot emit object files");
   codegen.run(module);
+  return std::string(bytes.data(), bytes.size());
+}
 
+/// Writes `bytes` to the file `path`, replacing it.
+static Error writeFile(StringRef path, StringRef bytes) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return makeError("cannot open '" + path + "' for writing: " + ec.message());
+  out.os() << bytes;
   out.os().flush();
   if (out.os().has_error()) {
     std::string message = out.os().error().message();
@@ -185,6 +195,87 @@ Error cascade::emitObjectFile(llvm::Module &module,
   }
   out.keep();
   return Error::success();
+}
+
+Error cascade::emitObjectFile(llvm::Module &module,
+                              llvm::TargetMachine &targetMachine,
+                              StringRef path) {
+  Expected<std::string> object = emitObject(module, targetMachine);
+  if (!object)
+    return object.takeError();
+  return writeFile(path, *object);
+}
+
+Expected<std::string> cascade::emitHostArtifact(mlir::ModuleOp module,
+                                                ArtifactKind kind) {
+  llvm::LLVMContext llvmContext;
+  Expected<std::unique_ptr<llvm::Module>> llvmModule =
+      translateToLLVMIR(module, llvmContext);
+  if (!llvmModule)
+    return llvmModule.takeError();
+  Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      createHostTargetMachine();
+  if (!machine)
+    return machine.takeError();
+  Expected<std::string> object = emitObject(**llvmModule, **machine);
+  if (!object || kind == ArtifactKind::Object)
+    return object;
+
+  // The driver links files: the object and the library go through a
+  // temporary directory of their own.
+  llvm::SmallString<128> dir;
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueDirectory("cascade-link", dir))
+    return makeError("cannot create a temporary directory: " + ec.message());
+  llvm::SmallString<128> objectPath(dir), libraryPath(dir);
+  llvm::sys::path::append(objectPath, "kernel.o");
+  llvm::sys::path::append(libraryPath, "kernel.so");
+  auto cleanup = llvm::make_scope_exit([&] {
+    llvm::sys::fs::remove(objectPath);
+    llvm::sys::fs::remove(libraryPath);
+    llvm::sys::fs::remove(dir);
+  });
+  if (Error err = writeFile(objectPath, *object))
+    return std::move(err);
+  if (Error err = linkSharedLibrary(objectPath, libraryPath))
+    return std::move(err);
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> library =
+      llvm::MemoryBuffer::getFile(libraryPath, /*IsText=*/false);
+  if (!library)
+    return makeError("cannot read the linked library '" + libraryPath +
+                     "': " + library.getError().message());
+  return (*library)->getBuffer().str();
+}
+
+Expected<std::string> cascade::compileForHost(mlir::ModuleOp module,
+                                              const CPUPipelineOptions &options,
+                                              ArtifactKind kind) {
+  if (!module)
+    return makeError("no module to compile");
+  mlir::MLIRContext *context = module.getContext();
+  std::string errors;
+  {
+    // Errors are collected for the returned llvm::Error; other severities
+    // go on to the context's handlers.
+    mlir::ScopedDiagnosticHandler collect(
+        context, [&](mlir::Diagnostic &diag) -> mlir::LogicalResult {
+          if (diag.getSeverity() != mlir::DiagnosticSeverity::Error)
+            return mlir::failure();
+          llvm::raw_string_ostream os(errors);
+          if (!errors.empty())
+            os << '\n';
+          os << diag.getLocation() << ": " << diag;
+          for (const mlir::Diagnostic &note : diag.getNotes())
+            os << "\n" << note.getLocation() << ": note: " << note;
+          return mlir::success();
+        });
+    mlir::PassManager pm(context, module.getOperationName());
+    buildCascadeCPUPipeline(pm, options, Stage::LLVM);
+    if (mlir::failed(pm.run(module)))
+      return makeError(errors.empty() ? "the cascade-cpu pipeline failed"
+                                      : errors);
+  }
+  return emitHostArtifact(module, kind);
 }
 
 llvm::Expected<std::unique_ptr<mlir::ExecutionEngine>>
