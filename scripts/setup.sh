@@ -9,6 +9,7 @@ PACKAGES=(
   libomp-22-dev libfmt-dev zlib1g-dev libzstd-dev libedit-dev libcurl4-openssl-dev libxml2-dev
   python3 python3-numpy
   libopenblas-dev
+  graphviz
 )
 
 missing=()

@@ -26,6 +26,48 @@ def EinCountPasses : Pass<"ein-count-passes"> {
   }];
 }
 
+def EinPrintGraph : Pass<"ein-print-graph", "::mlir::ModuleOp"> {
+  let summary = "Write the cascades of a module as a Graphviz (DOT) graph";
+  let description = [{
+    Writes one `digraph` for the module, with a `subgraph cluster_N` per
+    `ein.cascade`, to `output` (`-`, the default, is stdout), and leaves the
+    IR as it is. In a cascade's cluster:
+
+    - each input is an ellipse with its name and type;
+    - each einsum is a box labelled with its formula, the map written out
+      (`QK[b, h, m, p] += Q[b, h, p, e] * K[b, h floordiv 2, m, e]`), then
+      its condition, predicate and `init`/`fill`; a result of the cascade has
+      a double border;
+    - an edge runs from the producer of each tensor (an input or an einsum)
+      to every einsum that reads it, labelled with the tensor's name;
+    - the einsums that iterate an iterative rank (the loop of a one-pass
+      cascade) sit in a nested cluster labelled `iterative rank m1`; a
+      recurrence is drawn bold with a self-loop that says what it carries
+      (`running max`, `rescaled running sum`, ...) and its `init`;
+    - the cluster's label names the cascade and its function, the number of
+      passes over each rank (`ein-count-passes`' analysis) and, after
+      `ein-sparsify`, how the tile map classifies the tiles.
+
+    ```
+    digraph "module" {
+      subgraph "cluster_0" {
+        label="cascade 'attention' in @attention: 3 passes over m, 1 pass over e";
+        ...
+        "c0_e0" [label="QK[b, h, m, p] += Q[b, h, p, e] * K[b, h floordiv 2, m, e]\l"];
+        "c0_in0" -> "c0_e0" [label="Q"];
+    ```
+
+    Render it with `dot -Tsvg`, or `xdot` to browse it. The IR is printed
+    to stdout too, so send it elsewhere (`-o /dev/null`) or the graph to a
+    file (`output=g.dot`, written anew each time the pass runs). An output
+    that cannot be opened or written is an error.
+  }];
+  let options = [
+    Option<"output", "output", "std::string", /*default=*/"\"-\"",
+           "the file to write the graph to (`-`: stdout)">
+  ];
+}
+
 def EinDeferDivision : Pass<"ein-defer-division"> {
   let summary = "Move a normalization behind the contraction that follows it";
   let description = [{
