@@ -89,3 +89,8 @@ config.substitutions.append(("%cascade_obj_root", config.cascade_obj_root))
 config.substitutions.append(
     ("%cascade_plugin", os.path.join(config.cascade_obj_root, "lib", "CascadePlugin.so"))
 )
+# The Python package, when pybind11 was found at configure time.
+import glob as _glob
+
+if _glob.glob(os.path.join(config.cascade_obj_root, "python", "cascade", "_cascade*.so")):
+    config.available_features.add("python-bindings")

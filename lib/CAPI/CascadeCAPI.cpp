@@ -46,15 +46,6 @@ MlirLogicalResult cascadeBuildCPUPipeline(MlirOpPassManager pm,
                                           MlirStringRef stopAfter,
                                           MlirStringCallback onError,
                                           void *userData) {
-  cascade::CPUPipelineOptions parsed;
-  std::string errors;
-  llvm::raw_string_ostream errorStream(errors);
-  if (mlir::failed(parsed.parseFromString(unwrap(options), errorStream))) {
-    report(onError, userData,
-           "invalid cascade-cpu options '" + unwrap(options).str() +
-               "': " + errors);
-    return mlirLogicalResultFailure();
-  }
   cascade::Stage stage = cascade::Stage::LLVM;
   if (stopAfter.length != 0) {
     std::optional<cascade::Stage> named =
@@ -67,7 +58,11 @@ MlirLogicalResult cascadeBuildCPUPipeline(MlirOpPassManager pm,
     }
     stage = *named;
   }
-  cascade::buildCascadeCPUPipeline(*unwrap(pm), parsed, stage);
+  if (llvm::Error err = cascade::buildCascadeCPUPipeline(
+          *unwrap(pm), unwrap(options), stage)) {
+    report(onError, userData, llvm::toString(std::move(err)));
+    return mlirLogicalResultFailure();
+  }
   return mlirLogicalResultSuccess();
 }
 
@@ -84,17 +79,8 @@ cascadeCompileForHost(MlirModule module, MlirStringRef options,
            "unknown artifact kind " + std::to_string(int(kind)));
     return mlirLogicalResultFailure();
   }
-  cascade::CPUPipelineOptions parsed;
-  std::string errors;
-  llvm::raw_string_ostream errorStream(errors);
-  if (mlir::failed(parsed.parseFromString(unwrap(options), errorStream))) {
-    report(onError, userData,
-           "invalid cascade-cpu options '" + unwrap(options).str() +
-               "': " + errors);
-    return mlirLogicalResultFailure();
-  }
   llvm::Expected<std::string> artifact = cascade::compileForHost(
-      unwrap(module), parsed,
+      unwrap(module), unwrap(options),
       kind == CascadeArtifactObject ? cascade::ArtifactKind::Object
                                     : cascade::ArtifactKind::SharedLibrary);
   if (!artifact) {

@@ -23,6 +23,7 @@
 #include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -83,6 +84,34 @@ struct EmitCInterfacePass
         fn->setAttr("llvm.emit_c_interface", UnitAttr::get(&getContext()));
   }
 };
+/// Marks the tensor arguments of public functions `bufferization.writable =
+/// false`: the C ABI promises that a call only reads its inputs (callers
+/// share them between calls and threads), so bufferization must copy an
+/// argument rather than write into it. Attention only reads its inputs and
+/// pays nothing; elementwise code that could have reused an input buffer
+/// gets a buffer of its own.
+struct ReadOnlyInputsPass
+    : public PassWrapper<ReadOnlyInputsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ReadOnlyInputsPass)
+  StringRef getArgument() const override { return "cascade-read-only-inputs"; }
+  StringRef getDescription() const override {
+    return "Keep bufferization from writing into the tensor arguments of "
+           "public functions";
+  }
+  void runOnOperation() override {
+    auto readOnly = BoolAttr::get(&getContext(), false);
+    for (auto fn : getOperation().getOps<func::FuncOp>()) {
+      if (!fn.isPublic() || fn.isExternal())
+        continue;
+      for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes()))
+        if (llvm::isa<TensorType>(type))
+          fn.setArgAttr(i,
+                        bufferization::BufferizationDialect::kWritableAttrName,
+                        readOnly);
+    }
+  }
+};
+
 /// Rewrites memref.copy as linalg.copy, which becomes loops: a copy between
 /// strided views (a result sliced out of a tiled buffer) would otherwise
 /// call a runtime library that compiled kernels do not link.
@@ -257,6 +286,7 @@ static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops,
                                  int64_t vectorWidth) {
   // Elementwise arithmetic on tensors around the attention blocks.
   pm.addPass(createConvertElementwiseToLinalgPass());
+  pm.addPass(std::make_unique<ReadOnlyInputsPass>());
   bufferization::OneShotBufferizePassOptions bufOpts;
   bufOpts.bufferizeFunctionBoundaries = true;
   bufOpts.functionBoundaryTypeConversion =
@@ -350,6 +380,20 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
                                                : int64_t(options.vectorWidth));
 }
 
+llvm::Error cascade::buildCascadeCPUPipeline(OpPassManager &pm,
+                                             llvm::StringRef options,
+                                             Stage stopAfter) {
+  CPUPipelineOptions parsed;
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  if (failed(parsed.parseFromString(options, errorStream)))
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "invalid cascade-cpu options '" +
+                                       options.str() + "': " + errors);
+  buildCascadeCPUPipeline(pm, parsed, stopAfter);
+  return llvm::Error::success();
+}
+
 void cascade::buildCascadeReferencePipeline(OpPassManager &pm) {
   pm.addPass(attn::createAttnToReference());
   // Cascades written directly in ein are evaluated as written, one pass per
@@ -377,4 +421,5 @@ void cascade::registerCascadePipelines() {
       [](OpPassManager &pm) { buildCascadeReferencePipeline(pm); });
   // A step of the LLVM lowering, for its lit test.
   PassRegistration<CopiesToLinalgPass>();
+  PassRegistration<ReadOnlyInputsPass>();
 }

@@ -11,6 +11,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
 
 #include <optional>
 
@@ -76,6 +77,14 @@ int64_t hostVectorWidth();
 void buildCascadeCPUPipeline(mlir::OpPassManager &pm,
                              const CPUPipelineOptions &options,
                              Stage stopAfter = Stage::LLVM);
+
+/// Adds the CPU pipeline to `pm` as above, with `options` in the pipeline's
+/// textual form ("tile-m=16 tile-n=8"; empty for the defaults). Returns an
+/// error naming the options and the reason when they do not parse; `pm` is
+/// then unchanged.
+llvm::Error buildCascadeCPUPipeline(mlir::OpPassManager &pm,
+                                    llvm::StringRef options,
+                                    Stage stopAfter = Stage::LLVM);
 
 /// The reference pipeline: attn ops become calls of the runtime's reference
 /// implementation; ein cascades are lowered as written (no partition, no

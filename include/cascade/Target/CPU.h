@@ -98,6 +98,12 @@ llvm::Expected<std::string> compileForHost(mlir::ModuleOp module,
                                            const CPUPipelineOptions &options,
                                            ArtifactKind kind);
 
+/// compileForHost with the options in the pipeline's textual form
+/// ("tile-m=16 tile-n=8"); options that do not parse are an error.
+llvm::Expected<std::string> compileForHost(mlir::ModuleOp module,
+                                           llvm::StringRef options,
+                                           ArtifactKind kind);
+
 /// Links the object file `objectPath` into the shared library `outPath` by
 /// running the system C compiler driver (the first of `cc`, `clang-22`,
 /// `clang` and `gcc` found on PATH) as `<cc> -shared -o <out> <obj> -lm`.

@@ -11,6 +11,8 @@
 
 #include "cascade/Target/CPU.h"
 
+#include "cascade/Support/Diagnostics.h"
+
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -230,7 +232,7 @@ Expected<std::string> cascade::emitHostArtifact(mlir::ModuleOp module,
   llvm::SmallString<128> objectPath(dir), libraryPath(dir);
   llvm::sys::path::append(objectPath, "kernel.o");
   llvm::sys::path::append(libraryPath, "kernel.so");
-  auto cleanup = llvm::make_scope_exit([&] {
+  llvm::scope_exit cleanup([&] {
     llvm::sys::fs::remove(objectPath);
     llvm::sys::fs::remove(libraryPath);
     llvm::sys::fs::remove(dir);
@@ -247,35 +249,44 @@ Expected<std::string> cascade::emitHostArtifact(mlir::ModuleOp module,
   return (*library)->getBuffer().str();
 }
 
+/// Runs the pipeline that `build` adds on `module` and emits the result; the
+/// pipeline's error diagnostics become the returned error.
+static Expected<std::string>
+compileWith(mlir::ModuleOp module,
+            llvm::function_ref<Error(mlir::OpPassManager &)> build,
+            cascade::ArtifactKind kind) {
+  if (!module)
+    return makeError("no module to compile");
+  cascade::ErrorCollector errors(module.getContext());
+  mlir::PassManager pm(module.getContext(), module.getOperationName());
+  if (Error err = build(pm))
+    return std::move(err);
+  if (mlir::failed(pm.run(module)))
+    return makeError(errors.take("the cascade-cpu pipeline failed"));
+  return cascade::emitHostArtifact(module, kind);
+}
+
 Expected<std::string> cascade::compileForHost(mlir::ModuleOp module,
                                               const CPUPipelineOptions &options,
                                               ArtifactKind kind) {
-  if (!module)
-    return makeError("no module to compile");
-  mlir::MLIRContext *context = module.getContext();
-  std::string errors;
-  {
-    // Errors are collected for the returned llvm::Error; other severities
-    // go on to the context's handlers.
-    mlir::ScopedDiagnosticHandler collect(
-        context, [&](mlir::Diagnostic &diag) -> mlir::LogicalResult {
-          if (diag.getSeverity() != mlir::DiagnosticSeverity::Error)
-            return mlir::failure();
-          llvm::raw_string_ostream os(errors);
-          if (!errors.empty())
-            os << '\n';
-          os << diag.getLocation() << ": " << diag;
-          for (const mlir::Diagnostic &note : diag.getNotes())
-            os << "\n" << note.getLocation() << ": note: " << note;
-          return mlir::success();
-        });
-    mlir::PassManager pm(context, module.getOperationName());
-    buildCascadeCPUPipeline(pm, options, Stage::LLVM);
-    if (mlir::failed(pm.run(module)))
-      return makeError(errors.empty() ? "the cascade-cpu pipeline failed"
-                                      : errors);
-  }
-  return emitHostArtifact(module, kind);
+  return compileWith(
+      module,
+      [&](mlir::OpPassManager &pm) {
+        buildCascadeCPUPipeline(pm, options, Stage::LLVM);
+        return Error::success();
+      },
+      kind);
+}
+
+Expected<std::string> cascade::compileForHost(mlir::ModuleOp module,
+                                              StringRef options,
+                                              ArtifactKind kind) {
+  return compileWith(
+      module,
+      [&](mlir::OpPassManager &pm) {
+        return buildCascadeCPUPipeline(pm, options, Stage::LLVM);
+      },
+      kind);
 }
 
 llvm::Expected<std::unique_ptr<mlir::ExecutionEngine>>
@@ -288,6 +299,45 @@ cascade::createHostJIT(mlir::ModuleOp module) {
   options.transformer = transformer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   return mlir::ExecutionEngine::create(module, options);
+}
+
+/// `loc` as `file:line:col` when it has a file position, else as MLIR
+/// prints it.
+static std::string formatLocation(mlir::Location loc) {
+  std::string text;
+  loc->walk([&](mlir::Location inner) {
+    if (auto fileLoc = llvm::dyn_cast<mlir::FileLineColLoc>(inner)) {
+      text = (fileLoc.getFilename().getValue() + ":" +
+              llvm::Twine(fileLoc.getLine()) + ":" +
+              llvm::Twine(fileLoc.getColumn()))
+                 .str();
+      return mlir::WalkResult::interrupt();
+    }
+    return mlir::WalkResult::advance();
+  });
+  if (text.empty()) {
+    llvm::raw_string_ostream os(text);
+    os << loc;
+  }
+  return text;
+}
+
+cascade::ErrorCollector::ErrorCollector(mlir::MLIRContext *context)
+    : handler(context, [this](mlir::Diagnostic &diag) {
+        if (diag.getSeverity() != mlir::DiagnosticSeverity::Error)
+          return mlir::failure();
+        llvm::raw_string_ostream os(errors);
+        if (!errors.empty())
+          os << '\n';
+        os << formatLocation(diag.getLocation()) << ": error: " << diag;
+        for (const mlir::Diagnostic &note : diag.getNotes())
+          os << '\n'
+             << formatLocation(note.getLocation()) << ": note: " << note;
+        return mlir::success();
+      }) {}
+
+std::string cascade::ErrorCollector::take(StringRef fallback) const {
+  return errors.empty() ? fallback.str() : errors;
 }
 
 int cascade::defaultThreads() {
