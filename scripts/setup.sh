@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache git
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22
   libomp-22-dev libfmt-dev zlib1g-dev libzstd-dev libedit-dev libcurl4-openssl-dev libxml2-dev
-  python3 python3-numpy
+  python3 python3-numpy python3-dev pybind11-dev
   libopenblas-dev
   graphviz
 )
