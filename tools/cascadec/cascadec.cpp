@@ -14,6 +14,7 @@
 #include "cascade/Pipelines/Pipelines.h"
 #include "cascade/Registration.h"
 #include "cascade/Target/CPU.h"
+#include "dialects/Ein/Transforms/Passes.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -61,7 +62,8 @@ static cl::opt<std::string>
     emitStage("emit",
               cl::desc("Print the IR after this stage and stop: attn, ein, "
                        "ein-1pass, loops, llvm, or llvm-ir (optimized LLVM "
-                       "IR); written to -o if given, else to stdout"),
+                       "IR); dot: the cascades after ein-1pass as a Graphviz "
+                       "graph; written to -o if given, else to stdout"),
               cl::value_desc("stage"), cl::cat(cascadecCategory));
 
 static cl::opt<int64_t>
@@ -94,6 +96,7 @@ static const char *const overview =
 
   cascadec FILE.mlir -o OUT(.so|.o|.ll|.mlir) [--tile-m=N]
   cascadec FILE.mlir --emit=STAGE [-o OUT] [--tile-m=N]
+  cascadec FILE.mlir --emit=dot [-o OUT.dot]
 
 FILE.mlir ('-' reads stdin) goes through the stages of the CPU pipeline:
   attn       the input, attention as attn.attention ops
@@ -103,7 +106,10 @@ FILE.mlir ('-' reads stdin) goes through the stages of the CPU pipeline:
   loops      one fused loop nest per cascade, on buffers (scf, memref, linalg)
   llvm       the LLVM dialect
 --emit=STAGE prints the IR after STAGE (llvm-ir: optimized LLVM IR) and
-stops. Otherwise the extension of -o selects the output: .so a shared
+stops. --emit=dot draws the cascades of the ein-1pass stage as a Graphviz
+graph (einsums as nodes, tensors as edges, the loop over key tiles and its
+running state marked, the tile classes in the label): render it with
+`dot -Tsvg`. Otherwise the extension of -o selects the output: .so a shared
 library, .o an object file, .ll optimized LLVM IR, .mlir LLVM-dialect MLIR.
 Code is optimized (-O3) for the CPU cascadec runs on.
 
@@ -124,6 +130,7 @@ namespace {
 /// What cascadec writes.
 enum class OutputKind {
   MLIR,          ///< MLIR text after some stage
+  Dot,           ///< the cascades of the ein-1pass stage as a DOT graph
   LLVMIR,        ///< optimized LLVM IR text
   Object,        ///< a native object file
   SharedLibrary, ///< a shared library
@@ -167,6 +174,11 @@ static std::optional<Plan> makePlan() {
 
   if (emitStage.getNumOccurrences() > 0) {
     plan.output = outputFilename.empty() ? "-" : outputFilename.getValue();
+    if (emitStage == "dot") {
+      plan.kind = OutputKind::Dot;
+      plan.stage = cascade::Stage::Ein1Pass;
+      return plan;
+    }
     if (emitStage == "llvm-ir") {
       plan.kind = OutputKind::LLVMIR;
       plan.stage = cascade::Stage::LLVM;
@@ -174,8 +186,8 @@ static std::optional<Plan> makePlan() {
     }
     std::optional<cascade::Stage> stage = cascade::parseStage(emitStage);
     if (!stage) {
-      reportError("unknown stage '{}' for --emit; valid stages are attn, ein, "
-                  "ein-1pass, loops, llvm and llvm-ir",
+      reportError("unknown stage '{}' for --emit; valid are attn, ein, "
+                  "ein-1pass, loops, llvm, llvm-ir and dot",
                   emitStage.getValue());
       return std::nullopt;
     }
@@ -337,8 +349,15 @@ int main(int argc, char **argv) {
   options.tileN = tileN;
   options.split = splitKV;
   cascade::buildCascadeCPUPipeline(pm, options, plan->stage);
+  if (plan->kind == OutputKind::Dot) {
+    cascade::ein::EinPrintGraphOptions graph;
+    graph.output = plan->output;
+    pm.addPass(cascade::ein::createEinPrintGraph(graph));
+  }
   if (mlir::failed(pm.run(*module)))
     return 1;
+  if (plan->kind == OutputKind::Dot)
+    return 0;
 
   if (plan->kind == OutputKind::MLIR) {
     std::unique_ptr<llvm::ToolOutputFile> out = openTextOutput(plan->output);

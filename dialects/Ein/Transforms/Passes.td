@@ -321,7 +321,22 @@ def EinSparsify : Pass<"ein-sparsify"> {
     QDOC, KDOC (over b, h, p1, m1)`; a mask with no condition on the ranks
     gets the run-time classes alone. Every einsum of the loop that carries a
     mask must carry the same condition and the same conjuncts.
+
+    With `print-tiles`, a second remark draws the compile-time classes, one
+    row per run of the map's last rank (`#` full, `+` partial, `.` empty;
+    run-time classes are decided later and are not drawn), for maps of at
+    most 4096 tiles:
+
+    ```
+    cascade 'attention': tile map over (p1, m1), '#' full, '+' partial, '.' empty:
+      p1 = 0: +...
+      p1 = 1: #+..
+    ```
   }];
+  let options = [
+    Option<"printTiles", "print-tiles", "bool", /*default=*/"false",
+           "Also draw the compile-time tile classes in a remark">,
+  ];
 }
 
 def EinSplit : Pass<"ein-split"> {

@@ -15,8 +15,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Interfaces/CastInterfaces.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -392,98 +392,6 @@ static std::string passSummary(CascadeOp cascade) {
   return text;
 }
 
-/// The static extent of rank `name` of `cascade`, the outer part of a
-/// partitioned rank included (`ceildiv(|m|, tile)`); kDynamic otherwise.
-static int64_t rankExtent(CascadeOp cascade, StringRef name) {
-  RankAttr rank = cascade.lookupRank(name);
-  if (!rank)
-    return ShapedType::kDynamic;
-  if (rank.isInnerPart())
-    return rank.getTile();
-  if (rank.isOuterPart()) {
-    int64_t parent = rankExtent(cascade, rank.getParent().getValue());
-    if (ShapedType::isDynamic(parent))
-      return parent;
-    return llvm::divideCeil(parent, rank.getTile());
-  }
-  return cascade.staticExtent(name);
-}
-
-namespace {
-/// How many tiles of a tile map are empty, full and partial.
-struct TileCounts {
-  int64_t empty = 0, full = 0, partial = 0;
-};
-} // namespace
-
-/// The classes of every tile of `map` (over its `dims`) as ein-sparsify's
-/// remark counts them: outside every `visit` set, empty; inside a `partial`
-/// set, partial; full otherwise. Nothing when an extent is dynamic or there
-/// are more than 2^24 tiles (ein-sparsify does not count them either).
-static std::optional<TileCounts> countTiles(CascadeOp cascade,
-                                            TileMapAttr map) {
-  if (!map.getSymbols().empty())
-    return std::nullopt;
-  constexpr int64_t kMaxCounted = int64_t(1) << 24;
-  SmallVector<int64_t> extents;
-  int64_t total = 1;
-  for (Attribute a : map.getDims()) {
-    int64_t e = rankExtent(cascade, cast<StringAttr>(a).getValue());
-    if (ShapedType::isDynamic(e))
-      return std::nullopt;
-    extents.push_back(e);
-    total *= std::max<int64_t>(e, 0);
-    if (total > kMaxCounted)
-      return std::nullopt;
-  }
-  // Each set as the map of its constraints, evaluated at every tile.
-  struct Set {
-    AffineMap constraints;
-    IntegerSet set;
-  };
-  auto mapsOf =
-      [&](ArrayRef<IntegerSet> sets) -> std::optional<SmallVector<Set>> {
-    SmallVector<Set> out;
-    for (IntegerSet s : sets) {
-      if (s.getNumDims() != extents.size() || s.getNumSymbols() != 0)
-        return std::nullopt;
-      out.push_back({AffineMap::get(s.getNumDims(), 0, s.getConstraints(),
-                                    cascade.getContext()),
-                     s});
-    }
-    return out;
-  };
-  std::optional<SmallVector<Set>> visit = mapsOf(map.getVisitSets());
-  std::optional<SmallVector<Set>> partial = mapsOf(map.getPartialSets());
-  if (!visit || !partial)
-    return std::nullopt;
-  auto contains = [](ArrayRef<Set> sets, ArrayRef<int64_t> point) {
-    return llvm::any_of(sets, [&](const Set &s) {
-      SmallVector<int64_t, 4> values = s.constraints.compose(point);
-      for (auto [i, v] : llvm::enumerate(values))
-        if (s.set.isEq(i) ? v != 0 : v < 0)
-          return false;
-      return true;
-    });
-  };
-  TileCounts counts;
-  SmallVector<int64_t> point(extents.size(), 0);
-  for (int64_t k = 0; k < total; ++k) {
-    if (!contains(*visit, point))
-      ++counts.empty;
-    else if (contains(*partial, point))
-      ++counts.partial;
-    else
-      ++counts.full;
-    for (unsigned i = 0; i < point.size(); ++i) {
-      if (++point[i] < extents[i])
-        break;
-      point[i] = 0;
-    }
-  }
-  return counts;
-}
-
 /// What the tile map says, in the words of ein-sparsify's remark:
 /// `tiles: 12 empty, 9 full, 7 partial (over p1, m1)`, `..., then classified
 /// at run time by 'TILE' (over b, h, p1, m1)`. Empty without a tile map.
@@ -695,14 +603,15 @@ struct EinPrintGraphPass
   using Base::Base;
   void runOnOperation() override {
     markAllAnalysesPreserved();
-    std::string error;
     std::unique_ptr<llvm::ToolOutputFile> file;
     if (output != "-") {
-      file = openOutputFile(output, &error);
-      if (!file) {
+      std::error_code ec;
+      file = std::make_unique<llvm::ToolOutputFile>(output, ec,
+                                                    llvm::sys::fs::OF_Text);
+      if (ec) {
         getOperation().emitError()
             << "ein-print-graph: cannot open the output file '" << output
-            << "': " << error;
+            << "': " << ec.message();
         return signalPassFailure();
       }
     }

@@ -255,48 +255,6 @@ static std::optional<IntegerSet> projectToTiles(TileSpace &space,
   return result;
 }
 
-static int64_t evalExpr(AffineExpr e, ArrayRef<int64_t> dims) {
-  switch (e.getKind()) {
-  case AffineExprKind::Constant:
-    return cast<AffineConstantExpr>(e).getValue();
-  case AffineExprKind::DimId:
-    return dims[cast<AffineDimExpr>(e).getPosition()];
-  case AffineExprKind::SymbolId:
-    return 0; // not reached: counted only without symbols
-  default:
-    break;
-  }
-  auto bin = cast<AffineBinaryOpExpr>(e);
-  int64_t l = evalExpr(bin.getLHS(), dims), r = evalExpr(bin.getRHS(), dims);
-  switch (e.getKind()) {
-  case AffineExprKind::Add:
-    return l + r;
-  case AffineExprKind::Mul:
-    return l * r;
-  case AffineExprKind::FloorDiv:
-    return llvm::divideFloorSigned(l, r);
-  case AffineExprKind::CeilDiv:
-    return llvm::divideCeilSigned(l, r);
-  case AffineExprKind::Mod:
-    return l - r * llvm::divideFloorSigned(l, r);
-  default:
-    return 0;
-  }
-}
-
-static bool contains(ArrayRef<IntegerSet> sets, ArrayRef<int64_t> point) {
-  for (IntegerSet set : sets) {
-    bool all = true;
-    for (unsigned i = 0; all && i < set.getNumConstraints(); ++i) {
-      int64_t v = evalExpr(set.getConstraint(i), point);
-      all = set.isEq(i) ? v == 0 : v >= 0;
-    }
-    if (all)
-      return true;
-  }
-  return false;
-}
-
 FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
                                               std::string &why) {
   MLIRContext *ctx = cascade.getContext();
@@ -569,40 +527,18 @@ FailureOr<TileClasses> cascade::ein::sparsify(CascadeOp cascade,
       ArrayAttr::get(ctx, points), classifier);
 
   // Count the classes when every extent is static.
-  if (!affine || !space.syms.empty())
-    return classes;
-  SmallVector<int64_t> extents;
-  int64_t total = 1;
-  for (const std::string &d : space.dims) {
-    int64_t e = evalExpr(space.extent(d), {});
-    extents.push_back(e);
-    total *= std::max<int64_t>(e, 0);
-  }
-  constexpr int64_t kMaxCounted = int64_t(1) << 24;
-  if (total > kMaxCounted)
-    return classes;
-  SmallVector<IntegerSet> visitSets = classes.map.getVisitSets();
-  SmallVector<IntegerSet> partialSets = classes.map.getPartialSets();
-  SmallVector<int64_t> point(extents.size(), 0);
-  classes.counted = true;
-  for (int64_t k = 0; k < total; ++k) {
-    if (!contains(visitSets, point))
-      ++classes.empty;
-    else if (contains(partialSets, point))
-      ++classes.partial;
-    else
-      ++classes.full;
-    for (unsigned i = 0; i < point.size(); ++i) {
-      if (++point[i] < extents[i])
-        break;
-      point[i] = 0;
-    }
-  }
+  if (affine)
+    classes.counts = countTiles(cascade, classes.map);
   return classes;
 }
 
 namespace {
 struct EinSparsifyPass : cascade::ein::impl::EinSparsifyBase<EinSparsifyPass> {
+  using EinSparsifyBase::EinSparsifyBase;
+
+  /// The most tiles print-tiles draws.
+  static constexpr int64_t kMaxDrawnTiles = 4096;
+
   void runOnOperation() override {
     getOperation()->walk([&](CascadeOp cascade) {
       std::string why;
@@ -618,9 +554,10 @@ struct EinSparsifyPass : cascade::ein::impl::EinSparsifyBase<EinSparsifyPass> {
       auto diag = cascade.emitRemark();
       diag << "cascade '" << cascade.getName() << "': tiles";
       if (classes->affine) {
-        if (classes->counted)
-          diag << ": " << classes->empty << " empty, " << classes->full
-               << " full, " << classes->partial << " partial";
+        if (classes->counts)
+          diag << ": " << classes->counts->empty << " empty, "
+               << classes->counts->full << " full, " << classes->counts->partial
+               << " partial";
         else
           diag << " classified for dynamic extents";
         diag << " (over ";
@@ -640,7 +577,29 @@ struct EinSparsifyPass : cascade::ein::impl::EinSparsifyBase<EinSparsifyPass> {
         llvm::interleaveComma(classes->classifierRanks, diag);
         diag << ")";
       }
+      if (printTiles && classes->affine) {
+        diag.report();
+        drawTiles(cascade, classes->map);
+      }
     });
+  }
+
+  /// The print-tiles remark.
+  static void drawTiles(CascadeOp cascade, TileMapAttr map) {
+    auto diag = cascade.emitRemark();
+    diag << "cascade '" << cascade.getName() << "': tile map";
+    std::optional<std::string> grid =
+        printTileGrid(cascade, map, kMaxDrawnTiles);
+    if (!grid) {
+      diag << " not drawn: its extents are dynamic or it has more than "
+           << kMaxDrawnTiles << " tiles";
+      return;
+    }
+    diag << " over (";
+    llvm::interleaveComma(map.getDims(), diag, [&](Attribute a) {
+      diag << cast<StringAttr>(a).getValue();
+    });
+    diag << "), '#' full, '+' partial, '.' empty:" << *grid;
   }
 };
 } // namespace

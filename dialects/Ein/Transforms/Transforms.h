@@ -131,6 +131,40 @@ EinsumOp buildTileClassifier(mlir::OpBuilder &b, CascadeOp cascade,
                              llvm::ArrayRef<std::string> parallel,
                              llvm::SmallVectorImpl<std::string> &sources);
 
+/// The static extent of rank `name` of `cascade`, the outer part of a
+/// partitioned rank included (`ceildiv(|m|, tile)`); kDynamic otherwise.
+int64_t tileRankExtent(CascadeOp cascade, llvm::StringRef name);
+
+/// The class of a tile under a tile map's sets.
+enum class TileClass { Empty, Full, Partial };
+
+/// Visits every tile of `map` (over its dims, row-major: the last dimension
+/// varies fastest) with its class under the sets: outside every visit set,
+/// empty; inside a partial set, partial; full otherwise. Fails, visiting
+/// nothing, when the map has symbols, an extent is not static, or there are
+/// more than `limit` tiles. Run-time classes (`classes`) are not evaluated.
+mlir::LogicalResult
+forEachTile(CascadeOp cascade, TileMapAttr map, int64_t limit,
+            llvm::function_ref<void(llvm::ArrayRef<int64_t>, TileClass)> fn);
+
+/// How many tiles of a tile map fall in each class.
+struct TileCounts {
+  int64_t empty = 0, full = 0, partial = 0;
+};
+
+/// The most tiles countTiles counts.
+constexpr int64_t kMaxCountedTiles = int64_t(1) << 24;
+
+/// The classes of `map`'s tiles counted with forEachTile; none when they
+/// cannot be (symbols, dynamic extents, more than kMaxCountedTiles).
+std::optional<TileCounts> countTiles(CascadeOp cascade, TileMapAttr map);
+
+/// The tiles of `map` as text, one row per run of its last dimension named
+/// by the others (`\n  p1 = 3: ##+..`), `#` full, `+` partial, `.` empty;
+/// none when forEachTile fails with `limit`.
+std::optional<std::string> printTileGrid(CascadeOp cascade, TileMapAttr map,
+                                         int64_t limit);
+
 /// What ein-sparsify found: the tile map (null when nothing is masked) and,
 /// when every extent is static, how many tiles fall in each class.
 struct TileClasses {
@@ -138,8 +172,8 @@ struct TileClasses {
   /// Whether the sets classify by a condition on the ranks (not only the
   /// run-time classifier), and whether they were counted.
   bool affine = false;
-  bool counted = false;
-  int64_t empty = 0, full = 0, partial = 0;
+  /// The counts, when every extent is static.
+  std::optional<TileCounts> counts;
   /// The tensors the run-time classifier ranges over, and its ranks.
   llvm::SmallVector<std::string> sources, classifierRanks;
 };
