@@ -94,3 +94,5 @@ import glob as _glob
 
 if _glob.glob(os.path.join(config.cascade_obj_root, "python", "cascade", "_cascade*.so")):
     config.available_features.add("python-bindings")
+# LLVM's tools folder (FileCheck, mlir-opt), for scripts that set PATH.
+config.substitutions.append(("%llvm_tools_dir", config.llvm_tools_dir))

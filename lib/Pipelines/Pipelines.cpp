@@ -383,6 +383,28 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
 llvm::Error cascade::buildCascadeCPUPipeline(OpPassManager &pm,
                                              llvm::StringRef options,
                                              Stage stopAfter) {
+  // llvm::cl reports a value that does not parse on stderr, not on the
+  // stream given to parseFromString: the values are checked here first.
+  auto fail = [&](const llvm::Twine &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "invalid cascade-cpu options '" + options +
+                                       "': " + why);
+  };
+  llvm::SmallVector<llvm::StringRef> words;
+  options.split(words, ' ', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  for (llvm::StringRef word : words) {
+    auto [key, value] = word.split('=');
+    int64_t number;
+    if (key == "sparsify") {
+      if (!llvm::is_contained({"", "true", "false", "1", "0"}, value))
+        return fail("'sparsify' takes true or false, got '" + value + "'");
+    } else if (llvm::is_contained(
+                   {"tile-m", "tile-n", "split", "threads", "vector-width"},
+                   key) &&
+               value.getAsInteger(10, number)) {
+      return fail("'" + key + "' takes an integer, got '" + value + "'");
+    }
+  }
   CPUPipelineOptions parsed;
   std::string errors;
   llvm::raw_string_ostream errorStream(errors);
