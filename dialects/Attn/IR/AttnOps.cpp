@@ -423,12 +423,15 @@ LogicalResult LinearAttentionOp::verify() {
       return emitOpError() << "decay must be a float tensor of Hq = " << hq
                            << " entries, found " << dt;
   }
-  // Attributes of softmax attention have no meaning here.
-  for (StringRef name : {"window", "dilation", "sink_tokens", "softcap",
-                         "scale", "normalizer", "alibi"})
-    if ((*this)->hasAttr(name))
+  // Attributes of softmax attention that linear attention does not share
+  // have no meaning here; they would be silently ignored.
+  for (NamedAttribute attr : (*this)->getAttrs()) {
+    StringRef name = attr.getName().getValue();
+    if (llvm::is_contained(AttentionOp::getAttributeNames(), name) &&
+        !llvm::is_contained(getAttributeNames(), name))
       return emitOpError() << "linear attention has no '" << name
                            << "' (it is an attribute of attn.attention)";
+  }
   return success();
 }
 

@@ -7,6 +7,8 @@
 
 #include "dialects/Attn/Transforms/Passes.h"
 
+#include "cascade/Runtime/CRunnerABI.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -31,34 +33,8 @@ static MemRefType anyLayout(MLIRContext *ctx, int64_t rank, Type elt) {
 }
 
 namespace {
-/// Indices of the reference's parameter vector (see CRunnerABI.h).
-enum Param {
-  kScale = 0,
-  kNormalizer,
-  kSigmoidBias,
-  kSoftplusScale,
-  kSoftplusPower,
-  kCausal,
-  kAlignment,
-  kWindowLeft,
-  kWindowRight,
-  kDilation,
-  kSinkTokens,
-  kSoftcap,
-  kBlockQ,
-  kBlockK,
-  kHasLse,
-  kHasAlibi,
-  kHasSinks,
-  kHasKvLengths,
-  kHasDocIds,
-  kHasBias,
-  kHasDenseMask,
-  kHasBlockMask,
-  kHasGate,
-  kNumParams
-};
-
+// The reference's parameter vector is indexed by CRunnerABI.h's
+// CascadeRefVariantParam, the runtime's own declaration of its layout.
 struct AttnToReferencePass
     : cascade::attn::impl::AttnToReferenceBase<AttnToReferencePass> {
   void runOnOperation() override {
@@ -258,26 +234,32 @@ struct AttnToReferencePass
         return t ? asBuffer(t, anyType) : dummy(anyType);
       };
 
-      SmallVector<double> params(kNumParams, 0.0);
-      params[kScale] = op.getEffectiveScale();
-      params[kNormalizer] = static_cast<int>(op.getEffectiveNormalizer());
+      SmallVector<double> params(CASCADE_REF_PARAM_COUNT, 0.0);
+      params[CASCADE_REF_PARAM_SCALE] = op.getEffectiveScale();
+      params[CASCADE_REF_PARAM_NORMALIZER] =
+          static_cast<int>(op.getEffectiveNormalizer());
       if (op.getEffectiveNormalizer() == Normalizer::Sigmoid)
-        params[kSigmoidBias] = op.getEffectiveSigmoidBias();
-      params[kSoftplusScale] = op.getSoftplusScale()
-                                   ? op.getSoftplusScale()->convertToDouble()
-                                   : 1.0;
-      params[kSoftplusPower] = op.getSoftplusPower()
-                                   ? op.getSoftplusPower()->convertToDouble()
-                                   : 1.0;
-      params[kCausal] = op.getCausal() ? static_cast<int>(*op.getCausal()) : 0;
-      params[kAlignment] = static_cast<int>(op.getAlignment());
-      params[kWindowLeft] = op.getWindow() ? (*op.getWindow())[0] : -1;
-      params[kWindowRight] = op.getWindow() ? (*op.getWindow())[1] : -1;
-      params[kDilation] = op.getDilation() ? *op.getDilation() : 1;
-      params[kSinkTokens] = op.getSinkTokens() ? *op.getSinkTokens() : 0;
-      params[kSoftcap] =
+        params[CASCADE_REF_PARAM_SIGMOID_BIAS] = op.getEffectiveSigmoidBias();
+      params[CASCADE_REF_PARAM_SOFTPLUS_SCALE] =
+          op.getSoftplusScale() ? op.getSoftplusScale()->convertToDouble()
+                                : 1.0;
+      params[CASCADE_REF_PARAM_SOFTPLUS_POWER] =
+          op.getSoftplusPower() ? op.getSoftplusPower()->convertToDouble()
+                                : 1.0;
+      params[CASCADE_REF_PARAM_CAUSAL] =
+          op.getCausal() ? static_cast<int>(*op.getCausal()) : 0;
+      params[CASCADE_REF_PARAM_ALIGNMENT] = static_cast<int>(op.getAlignment());
+      params[CASCADE_REF_PARAM_WINDOW_LEFT] =
+          op.getWindow() ? (*op.getWindow())[0] : -1;
+      params[CASCADE_REF_PARAM_WINDOW_RIGHT] =
+          op.getWindow() ? (*op.getWindow())[1] : -1;
+      params[CASCADE_REF_PARAM_DILATION] =
+          op.getDilation() ? *op.getDilation() : 1;
+      params[CASCADE_REF_PARAM_SINK_TOKENS] =
+          op.getSinkTokens() ? *op.getSinkTokens() : 0;
+      params[CASCADE_REF_PARAM_SOFTCAP] =
           op.getSoftcap() ? op.getSoftcap()->convertToDouble() : 0.0;
-      params[kHasLse] = op.getLse() ? 1 : 0;
+      params[CASCADE_REF_PARAM_HAS_LSE] = op.getLse() ? 1 : 0;
       Value slopes = op.getAlibiSlopes();
       if (op.getAlibi()) {
         int64_t hq = op.getQ().getType().getDimSize(1);
@@ -286,20 +268,20 @@ struct AttnToReferencePass
         slopes = arith::ConstantOp::create(
             b, loc, DenseElementsAttr::get(t, ArrayRef<float>(geo)));
       }
-      params[kHasAlibi] = slopes ? 1 : 0;
-      params[kHasSinks] = op.getSinks() ? 1 : 0;
-      params[kHasBias] = op.getBias() ? 1 : 0;
-      params[kHasGate] = op.getGate() ? 1 : 0;
-      params[kHasKvLengths] = op.getKvLengths() ? 1 : 0;
-      params[kHasDocIds] = op.getQDocIds() ? 1 : 0;
-      params[kHasDenseMask] = op.getMask() ? 1 : 0;
-      params[kHasBlockMask] = op.getBlockMask() ? 1 : 0;
+      params[CASCADE_REF_PARAM_HAS_ALIBI] = slopes ? 1 : 0;
+      params[CASCADE_REF_PARAM_HAS_SINKS] = op.getSinks() ? 1 : 0;
+      params[CASCADE_REF_PARAM_HAS_BIAS] = op.getBias() ? 1 : 0;
+      params[CASCADE_REF_PARAM_HAS_GATE] = op.getGate() ? 1 : 0;
+      params[CASCADE_REF_PARAM_HAS_KV_LENGTHS] = op.getKvLengths() ? 1 : 0;
+      params[CASCADE_REF_PARAM_HAS_DOC_IDS] = op.getQDocIds() ? 1 : 0;
+      params[CASCADE_REF_PARAM_HAS_DENSE_MASK] = op.getMask() ? 1 : 0;
+      params[CASCADE_REF_PARAM_HAS_BLOCK_MASK] = op.getBlockMask() ? 1 : 0;
       if (std::optional<ArrayRef<int64_t>> bs = op.getBlockSize()) {
-        params[kBlockQ] = (*bs)[0];
-        params[kBlockK] = (*bs)[1];
+        params[CASCADE_REF_PARAM_BLOCK_Q] = (*bs)[0];
+        params[CASCADE_REF_PARAM_BLOCK_K] = (*bs)[1];
       }
 
-      auto paramType = MemRefType::get({kNumParams}, f64);
+      auto paramType = MemRefType::get({CASCADE_REF_PARAM_COUNT}, f64);
       Value paramBuf = memref::AllocaOp::create(b, loc, paramType);
       for (auto [i, v] : llvm::enumerate(params)) {
         Value c = arith::ConstantOp::create(b, loc, b.getF64FloatAttr(v));

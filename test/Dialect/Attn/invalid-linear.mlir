@@ -421,3 +421,63 @@ func.func @has_alibi(
       -> tensor<2x4x37x8xf32>
   return %o : tensor<2x4x37x8xf32>
 }
+
+// -----
+
+// sigmoid_bias is an attribute of attn.attention; linear attention would ignore it.
+func.func @has_sigmoid_bias(
+    %q: tensor<2x4x37x16xf32>,
+    %k: tensor<2x2x70x16xf32>,
+    %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
+  // expected-error @+1 {{'attn.linear_attention' op linear attention has no 'sigmoid_bias' (it is an attribute of attn.attention)}}
+  %o = attn.linear_attention %q, %k, %v
+      {causal, sigmoid_bias = 1.0 : f32}
+      : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32>
+      -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+// return_lse is an attribute of attn.attention; linear attention would ignore it.
+func.func @has_return_lse(
+    %q: tensor<2x4x37x16xf32>,
+    %k: tensor<2x2x70x16xf32>,
+    %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
+  // expected-error @+1 {{'attn.linear_attention' op linear attention has no 'return_lse' (it is an attribute of attn.attention)}}
+  %o = attn.linear_attention %q, %k, %v
+      {causal, return_lse}
+      : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32>
+      -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+// block_size is an attribute of attn.attention; linear attention would ignore it.
+func.func @has_block_size(
+    %q: tensor<2x4x37x16xf32>,
+    %k: tensor<2x2x70x16xf32>,
+    %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
+  // expected-error @+1 {{'attn.linear_attention' op linear attention has no 'block_size' (it is an attribute of attn.attention)}}
+  %o = attn.linear_attention %q, %k, %v
+      {causal, block_size = array<i64: 4, 4>}
+      : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32>
+      -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
+
+// -----
+
+// softplus_power is an attribute of attn.attention; linear attention would ignore it.
+func.func @has_softplus_power(
+    %q: tensor<2x4x37x16xf32>,
+    %k: tensor<2x2x70x16xf32>,
+    %v: tensor<2x2x70x8xf32>) -> tensor<2x4x37x8xf32> {
+  // expected-error @+1 {{'attn.linear_attention' op linear attention has no 'softplus_power' (it is an attribute of attn.attention)}}
+  %o = attn.linear_attention %q, %k, %v
+      {causal, softplus_power = 2.0 : f32}
+      : tensor<2x4x37x16xf32>, tensor<2x2x70x16xf32>, tensor<2x2x70x8xf32>
+      -> tensor<2x4x37x8xf32>
+  return %o : tensor<2x4x37x8xf32>
+}
