@@ -5,8 +5,8 @@
 |*===----------------------------------------------------------------------===*|
 |*                                                                            *|
 |* Cascade for C programs and other languages' FFIs, in the style of MLIR's   *|
-|* own C API (mlir-c/IR.h, mlir-c/Pass.h), whose types it uses and whose     *|
-|* functions libCascadeCAPI.so also exports. A program: *|
+|* own C API (mlir-c/IR.h, mlir-c/Pass.h), whose types it uses; MLIR's C    *|
+|* API functions come with it in libCascadeMLIRCAPI.so. A program:          *|
 |*                                                                            *|
 |*   MlirContext ctx = mlirContextCreate();                                   *|
 |*   MlirDialectRegistry registry = mlirDialectRegistryCreate();              *|
@@ -16,7 +16,8 @@
 |*   cascadeCompileForHost(module, options, CascadeArtifactSharedLibrary,     *|
 |*                         onBytes, onError, userData);                       *|
 |*                                                                            *|
-|* Link with -lCascadeCAPI. Errors never abort: they come back as a failed    *|
+|* Link with -lCascadeCAPI -lCascadeMLIRCAPI (CMake: Cascade::CascadeCAPI).  *|
+|* Errors never abort: they come back as a failed                           *|
 |* MlirLogicalResult and a message through the error callback.                *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
