@@ -340,6 +340,10 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
                                       Stage stopAfter) {
   if (stopAfter == Stage::Attn)
     return;
+  // The query heads of a GQA group as the query rows of one head, where no
+  // mask or modifier tells them apart.
+  if (options.packGQA)
+    pm.addPass(attn::createAttnPackGQA());
   pm.addPass(attn::createAttnDecompose());
   if (stopAfter == Stage::Ein)
     return;
@@ -395,9 +399,9 @@ llvm::Error cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   for (llvm::StringRef word : words) {
     auto [key, value] = word.split('=');
     int64_t number;
-    if (key == "sparsify") {
+    if (key == "sparsify" || key == "pack-gqa") {
       if (!llvm::is_contained({"", "true", "false", "1", "0"}, value))
-        return fail("'sparsify' takes true or false, got '" + value + "'");
+        return fail("'" + key + "' takes true or false, got '" + value + "'");
     } else if (llvm::is_contained(
                    {"tile-m", "tile-n", "split", "threads", "vector-width"},
                    key) &&

@@ -38,6 +38,39 @@ def AttnDecompose : Pass<"attn-decompose"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def AttnPackGQA : Pass<"attn-pack-gqa"> {
+  let summary = "Make the query heads of a grouped-query group the query "
+                "rows of one head";
+  let description = [{
+    In grouped-query attention the `G = Hq / Hkv` query heads of a group read
+    the same keys and values. When nothing depends on which query head or
+    which query position a row is, the group is one head with `G * N` query
+    rows: `Q [B, Hq, N, D]` holds, in the same memory order,
+    `Q [B, Hkv, G * N, D]`, and the result likewise. The pass reshapes `q`
+    (a collapse and an expand, no copy), runs the attention with `Hkv` heads
+    and `G * N` queries, and reshapes the result (and the log-sum-exp) back.
+
+    The cascade then reads each key and value tile once per group instead of
+    once per query head, and a query tile holds rows of several heads.
+    Decode (`N = 1`) gains the most: one query row per head fills one lane
+    of a vector, `G` rows fill `G`.
+
+    Packing keeps the results only when the rows of a group are
+    interchangeable, so it is refused, with a remark, when the attention
+    reads the query position or head: a causal mask (except bottom-right
+    with `N = 1`, which keeps every key and is dropped), a window, dilation
+    or sink tokens, document ids, dense or block masks, `mask_mod` and
+    `score_mod`, ALiBi, sinks, a bias or a gate. Key-side operands (key
+    lengths, a paged cache's block table) and the normalizers, scale and
+    softcap act on each score alone and are kept. The query's shape must be
+    static.
+
+    Remarks: `query heads packed: 4 per key/value head, as 4 query rows of 8
+    heads`, or `query heads not packed: <reason>`.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def AttnToReference : Pass<"attn-to-reference", "::mlir::ModuleOp"> {
   let summary = "Lower attn.attention to calls of the runtime's reference implementation";
   let description = [{

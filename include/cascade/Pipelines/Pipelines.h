@@ -47,6 +47,12 @@ struct CPUPipelineOptions
       llvm::cl::desc("skip the key tiles a mask removes and drop the mask on "
                      "the tiles it keeps whole (ein-sparsify)"),
       llvm::cl::init(true)};
+  Option<bool> packGQA{
+      *this, "pack-gqa",
+      llvm::cl::desc("run the query heads of a grouped-query group as the "
+                     "query rows of one head where no mask or modifier "
+                     "tells them apart (attn-pack-gqa)"),
+      llvm::cl::init(true)};
   Option<int64_t> split{
       *this, "split",
       llvm::cl::desc("parts the keys are split into, each with its own "
