@@ -34,6 +34,14 @@ foreach(tool cascadec cascade-opt cascade-run cascade-bench)
   endif()
 endforeach()
 
+# Every exported target, for CascadeConfig.cmake to give each the MLIR and
+# LLVM include folders.
+set(CASCADE_EXPORTED_TARGETS Cascade::Cascade Cascade::CascadeCAPI
+  Cascade::CascadeMLIRCAPI)
+foreach(library ${cascade_libraries})
+  list(APPEND CASCADE_EXPORTED_TARGETS Cascade::${library})
+endforeach()
+
 install(EXPORT CascadeTargets NAMESPACE Cascade::
   DESTINATION ${CASCADE_INSTALL_CMAKEDIR})
 configure_package_config_file(cmake/CascadeConfig.cmake.in

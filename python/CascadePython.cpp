@@ -107,7 +107,9 @@ std::string typeString(mlir::Type type) {
 std::vector<int64_t> describe(py::array &array) {
   int64_t rank = array.ndim();
   std::vector<int64_t> words(3 + 2 * rank, 0);
-  auto pointer = reinterpret_cast<int64_t>(array.mutable_data());
+  // Inputs are only read (cascade-read-only-inputs), so read-only arrays
+  // are passed as they are.
+  auto pointer = reinterpret_cast<int64_t>(const_cast<void *>(array.data()));
   words[0] = pointer;
   words[1] = pointer;
   int64_t stride = 1;
@@ -145,9 +147,12 @@ public:
     mlir::OwningOpRef<mlir::ModuleOp> lowered = original->clone();
     runPipeline(*lowered, cascade::Stage::LLVM, errors);
     auto jit = cascade::createHostJIT(*lowered);
-    if (!jit)
-      throwCompileError("JIT compilation failed: " +
-                        llvm::toString(jit.takeError()));
+    if (!jit) {
+      std::string diagnostics = errors.take("");
+      throwCompileError(
+          "JIT compilation failed: " + llvm::toString(jit.takeError()) +
+          (diagnostics.empty() ? "" : "\n" + diagnostics));
+    }
     engine = std::move(*jit);
   }
 
@@ -196,7 +201,7 @@ public:
       if (!array)
         throw py::type_error("argument " + std::to_string(i) + " of '" + name +
                              "' is not an array");
-      if (!array.dtype().is(slot.dtype))
+      if (!array.dtype().equal(slot.dtype))
         throw py::type_error("argument " + std::to_string(i) + " of '" + name +
                              "' has dtype " + dtypeName(array.dtype()) + "; " +
                              slot.typeName + " needs " + dtypeName(slot.dtype));
@@ -210,8 +215,10 @@ public:
                               "' has shape " + got + "; " + slot.typeName +
                               " needs its shape");
       }
-      arrays.push_back(
-          py::array::ensure(array, py::array::c_style | py::array::forcecast));
+      py::array contiguous = py::array::ensure(array, py::array::c_style);
+      if (!contiguous)
+        throw py::error_already_set();
+      arrays.push_back(contiguous);
     }
     std::vector<py::array> results;
     for (const TensorSlot &slot : signature->results)
@@ -236,6 +243,8 @@ public:
                                  "': " + llvm::toString(std::move(err)));
       }
     }
+    if (results.empty())
+      return py::none();
     if (results.size() == 1)
       return results[0];
     py::tuple tuple(results.size());

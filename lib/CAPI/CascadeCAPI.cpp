@@ -58,6 +58,17 @@ MlirLogicalResult cascadeBuildCPUPipeline(MlirOpPassManager pm,
     }
     stage = *named;
   }
+  // The pipeline holds module passes: a pass manager nested on another op
+  // would abort when they are added.
+  llvm::StringRef anchor = unwrap(pm)->getOpAnchorName();
+  if (anchor != "builtin.module" &&
+      anchor != mlir::OpPassManager::getAnyOpAnchorName()) {
+    report(onError, userData,
+           "cascade-cpu runs on builtin.module; this pass manager is nested "
+           "on '" +
+               anchor.str() + "'");
+    return mlirLogicalResultFailure();
+  }
   if (llvm::Error err = cascade::buildCascadeCPUPipeline(
           *unwrap(pm), unwrap(options), stage)) {
     report(onError, userData, llvm::toString(std::move(err)));

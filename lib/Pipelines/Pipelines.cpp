@@ -384,28 +384,65 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
                                                : int64_t(options.vectorWidth));
 }
 
+/// The `key=value` words of a pipeline's textual options, split where MLIR's
+/// option parser splits them: at spaces outside quotes and braces.
+static SmallVector<std::pair<llvm::StringRef, llvm::StringRef>>
+optionWords(llvm::StringRef options) {
+  SmallVector<std::pair<llvm::StringRef, llvm::StringRef>> words;
+  auto unquote = [](llvm::StringRef text) {
+    text = text.trim();
+    if (text.size() >= 2 && ((text.front() == '"' && text.back() == '"') ||
+                             (text.front() == '\'' && text.back() == '\'') ||
+                             (text.front() == '{' && text.back() == '}')))
+      return text.drop_front().drop_back().trim();
+    return text;
+  };
+  size_t start = 0, depth = 0;
+  char quote = 0;
+  for (size_t i = 0; i <= options.size(); ++i) {
+    char c = i < options.size() ? options[i] : ' ';
+    if (quote) {
+      quote = c == quote ? 0 : quote;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '{') {
+      ++depth;
+    } else if (c == '}') {
+      depth -= depth > 0;
+    } else if (c == ' ' && depth == 0) {
+      llvm::StringRef word = options.slice(start, i).trim();
+      if (!word.empty()) {
+        auto [key, value] = word.split('=');
+        words.push_back({unquote(key), unquote(value)});
+      }
+      start = i + 1;
+    }
+  }
+  return words;
+}
+
 llvm::Error cascade::buildCascadeCPUPipeline(OpPassManager &pm,
                                              llvm::StringRef options,
                                              Stage stopAfter) {
-  // llvm::cl reports a value that does not parse on stderr, not on the
-  // stream given to parseFromString: the values are checked here first.
   auto fail = [&](const llvm::Twine &why) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "invalid cascade-cpu options '" + options +
                                        "': " + why);
   };
-  llvm::SmallVector<llvm::StringRef> words;
-  options.split(words, ' ', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
-  for (llvm::StringRef word : words) {
-    auto [key, value] = word.split('=');
+  // llvm::cl reports a value that does not parse on stderr, not on the
+  // stream given to parseFromString: the values are checked here first, as
+  // llvm::cl's parsers read them.
+  for (auto [key, value] : optionWords(options)) {
     int64_t number;
     if (key == "sparsify" || key == "pack-gqa") {
-      if (!llvm::is_contained({"", "true", "false", "1", "0"}, value))
+      if (!llvm::is_contained(
+              {"", "true", "True", "TRUE", "1", "false", "False", "FALSE", "0"},
+              value))
         return fail("'" + key + "' takes true or false, got '" + value + "'");
     } else if (llvm::is_contained(
                    {"tile-m", "tile-n", "split", "threads", "vector-width"},
                    key) &&
-               value.getAsInteger(10, number)) {
+               value.getAsInteger(0, number)) {
       return fail("'" + key + "' takes an integer, got '" + value + "'");
     }
   }
@@ -413,9 +450,14 @@ llvm::Error cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   std::string errors;
   llvm::raw_string_ostream errorStream(errors);
   if (failed(parsed.parseFromString(options, errorStream)))
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "invalid cascade-cpu options '" +
-                                       options.str() + "': " + errors);
+    return fail(llvm::StringRef(errors).trim());
+  if (parsed.tileM <= 0 || parsed.tileN <= 0)
+    return fail("tile sizes must be positive");
+  if (parsed.split < 0 || parsed.threads < 0)
+    return fail("split and threads must be 0 (chosen) or positive");
+  if (parsed.vectorWidth < -1)
+    return fail("vector-width must be -1 (the host's), 0 (scalar) or a "
+                "number of elements");
   buildCascadeCPUPipeline(pm, parsed, stopAfter);
   return llvm::Error::success();
 }

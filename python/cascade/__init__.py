@@ -14,7 +14,11 @@ statically shaped tensors; calls check each array's dtype and shape. Problems
 in the source raise `cascade.CompileError` with its diagnostics.
 """
 
+import collections
+import math
+import operator
 import os
+import struct
 
 from ._cascade import CompileError
 from ._cascade import CompiledModule as _CompiledModule
@@ -31,6 +35,7 @@ _OPTIONS = {
     "split": "split",
     "threads": "threads",
     "sparsify": "sparsify",
+    "pack_gqa": "pack-gqa",
     "vector_width": "vector-width",
 }
 
@@ -66,10 +71,16 @@ class Module:
         """Calls the module's only public function."""
         if len(self.functions) != 1:
             raise TypeError(
-                "the module has %d public functions (%s); call one by name"
+                "the module has %d public functions (%s); use "
+                "module.call(name, *arrays) or module.<name>(*arrays)"
                 % (len(self.functions), ", ".join(self.functions))
             )
         return self._compiled.call(self.functions[0], *arrays)
+
+    def call(self, name, *arrays):
+        """Calls the public function `name`: one array, a tuple of arrays
+        for several results, None for none."""
+        return self._compiled.call(name, *arrays)
 
     def __getattr__(self, name):
         if name.startswith("_") or name not in self.functions:
@@ -81,7 +92,7 @@ def compile(source_or_path, target="cpu", **options):
     """Compiles MLIR (a path to a .mlir file, or the text itself).
 
     Options (all optional): tile_m, tile_n, split, threads, sparsify,
-    vector_width, as the `cascade-cpu` pipeline's options of the same names
+    pack_gqa, vector_width, as the `cascade-cpu` pipeline's options of the same names
     (`cascadec --help` explains them).
     """
     if target != "cpu":
@@ -97,7 +108,28 @@ def compile(source_or_path, target="cpu", **options):
     return Module(_CompiledModule(text, name, _option_string(options)))
 
 
-_cache = {}
+# Compiled attention kernels, most recently used last; each holds a JIT.
+_cache = collections.OrderedDict()
+_CACHE_SIZE = 32
+
+
+def _f32(x, name):
+    """An f32 attribute value: decimal with an exponent, or the bit pattern
+    for infinities and NaN (MLIR's float literals need one of the two)."""
+    x = float(x)
+    if math.isfinite(x):
+        return "%.9e : f32" % x
+    return "0x%08X : f32" % struct.unpack("<I", struct.pack("<f", x))[0]
+
+
+def _int(x, name):
+    """An integer (Python's or NumPy's), never a bool or a float."""
+    if isinstance(x, bool):
+        raise TypeError("%s must be an integer, got %r" % (name, x))
+    try:
+        return operator.index(x)
+    except TypeError:
+        raise TypeError("%s must be an integer, got %r" % (name, x)) from None
 
 
 def _type(shape, dtype):
@@ -149,16 +181,30 @@ def attention(
             raise ValueError("causal must be True, 'top_left' or 'bottom_right', got %r" % (causal,))
         attrs.append("causal = #attn.causal<%s>" % causal)
     if window is not None:
-        left, right = (window, 0) if isinstance(window, int) else tuple(window)
-        attrs.append("window = array<i64: %d, %d>" % (left, right))
+        if hasattr(window, "__index__"):
+            left, right = window, 0
+        else:
+            try:
+                left, right = window
+            except (TypeError, ValueError):
+                raise TypeError("window must be W or (left, right), got %r" % (window,))
+        attrs.append(
+            "window = array<i64: %d, %d>"
+            % (_int(left, "window's left"), _int(right, "window's right"))
+        )
     if scale is not None:
-        attrs.append("scale = %r : f32" % float(scale))
+        attrs.append("scale = " + _f32(scale, "scale"))
     if softcap is not None:
-        attrs.append("softcap = %r : f32" % float(softcap))
+        attrs.append("softcap = " + _f32(softcap, "softcap"))
     if normalizer is not None:
+        if normalizer not in ("softmax", "sigmoid", "softplus", "relu"):
+            raise ValueError(
+                "normalizer must be softmax, sigmoid, softplus or relu, got %r"
+                % (normalizer,)
+            )
         attrs.append("normalizer = #attn.normalizer<%s>" % normalizer)
     if sink_tokens is not None:
-        attrs.append("sink_tokens = %d : i64" % int(sink_tokens))
+        attrs.append("sink_tokens = %d : i64" % _int(sink_tokens, "sink_tokens"))
     out_shape = q.shape[:3] + v.shape[3:]
     tq, tk, tv, to = (
         _type(s, q.dtype) for s in (q.shape, k.shape, v.shape, out_shape)
@@ -172,5 +218,10 @@ def attention(
     key = (source, _option_string(options))
     module = _cache.get(key)
     if module is None:
-        module = _cache[key] = compile(source, **options)
+        module = compile(source, **options)
+        _cache[key] = module
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    else:
+        _cache.move_to_end(key)
     return module(q, k, v)

@@ -152,6 +152,32 @@ int main(void) {
           mlirStringRefCreateFromCString("ptx"), keepError, &result)))
     return 1;
   printf("bad stage: %s\n", result.error);
+  if (mlirLogicalResultIsSuccess(cascadeBuildCPUPipeline(
+          mlirPassManagerGetAsOpPassManager(pm),
+          mlirStringRefCreateFromCString("tile-m=0"),
+          mlirStringRefCreateFromCString(""), keepError, &result)))
+    return 1;
+  printf("zero tile: %s\n", result.error);
+  /* Option values as MLIR's option parser reads them. */
+  if (mlirLogicalResultIsFailure(cascadeBuildCPUPipeline(
+          mlirPassManagerGetAsOpPassManager(pm),
+          mlirStringRefCreateFromCString(
+              "tile-m=0x10 tile-n=\"8\" sparsify=True split={2}"),
+          mlirStringRefCreateFromCString("ein"), keepError, &result))) {
+    fprintf(stderr, "option forms: %s\n", result.error);
+    return 1;
+  }
+  printf("option forms: accepted\n");
+  mlirPassManagerDestroy(pm);
+  /* A pass manager nested on functions cannot hold the module pipeline. */
+  pm = mlirPassManagerCreate(ctx);
+  MlirOpPassManager nested = mlirPassManagerGetNestedUnder(
+      pm, mlirStringRefCreateFromCString("func.func"));
+  if (mlirLogicalResultIsSuccess(cascadeBuildCPUPipeline(
+          nested, mlirStringRefCreateFromCString(""),
+          mlirStringRefCreateFromCString(""), keepError, &result)))
+    return 1;
+  printf("nested: %s\n", result.error);
   mlirPassManagerDestroy(pm);
   if (mlirLogicalResultIsSuccess(cascadeCompileForHost(
           (MlirModule){NULL}, mlirStringRefCreateFromCString(""),

@@ -30,7 +30,7 @@ def reference(q, k, v, causal=None, window=None, scale=None, softcap=None):
     if causal:
         keep &= j <= i
     if window is not None:
-        left, right = window
+        left, right = (window, 0) if np.ndim(window) == 0 else window
         if left >= 0:
             keep &= j >= i - left
         if right >= 0:
@@ -97,6 +97,25 @@ class AttentionTest(unittest.TestCase):
         self.assertFalse(qt.flags.c_contiguous)
         self.check(qt, k, v)
 
+    def test_read_only_and_unpickled_arrays(self):
+        import pickle
+
+        q, k, v = random_qkv(seed=5)
+        q.setflags(write=False)
+        self.check(q, k, v)
+        self.check(pickle.loads(pickle.dumps(q)), k, v)
+
+    def test_float_and_integer_attributes(self):
+        q, k, v = random_qkv(seed=6)
+        # 1e-05 is not an MLIR float literal as Python prints it.
+        self.check(q, k, v, scale=1e-5)
+        self.check(q, k, v, softcap=1e3)
+        self.check(q, k, v, window=np.int64(4))
+        with self.assertRaises(TypeError):
+            cascade.attention(q, k, v, window=(1.5, 0))
+        with self.assertRaises(ValueError):
+            cascade.attention(q, k, v, normalizer="soft max")
+
     def test_bad_arrays(self):
         q, k, v = random_qkv()
         with self.assertRaises(TypeError):
@@ -141,6 +160,7 @@ class CompileTest(unittest.TestCase):
         np.testing.assert_array_equal(b, np.arange(4.0) ** 2)
         with self.assertRaisesRegex(TypeError, "2 public functions"):
             module(x)
+        np.testing.assert_array_equal(module.call("double", x), 2 * x)
         with self.assertRaises(AttributeError):
             module.triple
         with self.assertRaisesRegex(TypeError, "takes 1 arrays, got 2"):
@@ -149,6 +169,14 @@ class CompileTest(unittest.TestCase):
             module.double(x.astype(np.float64))
         with self.assertRaisesRegex(ValueError, r"shape \(5, 3\)"):
             module.double(x.T.copy())
+
+    def test_no_results_and_options(self):
+        module = cascade.compile(
+            "func.func @nothing(%x: tensor<2xf32>) { return }", pack_gqa=False
+        )
+        self.assertIsNone(module.nothing(np.zeros(2, np.float32)))
+        with self.assertRaisesRegex(ValueError, "tile sizes must be positive"):
+            cascade.compile(EXAMPLE, tile_m=0)
 
     def test_errors(self):
         with self.assertRaisesRegex(cascade.CompileError, r"<string>:1:\d+: error: .*attn.foo"):

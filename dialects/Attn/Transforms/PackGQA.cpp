@@ -30,8 +30,10 @@ using namespace cascade::attn;
 /// of a group differ.
 static std::string whyNotPackable(AttentionOp op) {
   auto q = cast<RankedTensorType>(op.getQ().getType());
-  if (!q.hasStaticShape())
-    return "the query's shape is not static";
+  if (!q.hasStaticShape() || llvm::any_of(op->getResultTypes(), [](Type t) {
+        return !cast<RankedTensorType>(t).hasStaticShape();
+      }))
+    return "the query's or the results' shape is not static";
   int64_t n = q.getDimSize(2);
   if (std::optional<CausalKind> causal = op.getCausal()) {
     // Bottom-right with one query keeps every key: m <= 0 + M - 1.
@@ -78,8 +80,7 @@ static Value regroup(OpBuilder &b, Location loc, Value value, int64_t newD1,
 }
 
 namespace {
-struct AttnPackGQAPass
-    : cascade::attn::impl::AttnPackGQABase<AttnPackGQAPass> {
+struct AttnPackGQAPass : cascade::attn::impl::AttnPackGQABase<AttnPackGQAPass> {
   void runOnOperation() override {
     SmallVector<AttentionOp> ops;
     getOperation()->walk([&](AttentionOp op) { ops.push_back(op); });

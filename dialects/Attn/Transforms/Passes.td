@@ -62,8 +62,8 @@ def AttnPackGQA : Pass<"attn-pack-gqa"> {
     or sink tokens, document ids, dense or block masks, `mask_mod` and
     `score_mod`, ALiBi, sinks, a bias or a gate. Key-side operands (key
     lengths, a paged cache's block table) and the normalizers, scale and
-    softcap act on each score alone and are kept. The query's shape must be
-    static.
+    softcap act on each score alone and are kept. The shapes of the query
+    and of the results must be static.
 
     Remarks: `query heads packed: 4 per key/value head, as 4 query rows of 8
     heads`, or `query heads not packed: <reason>`.

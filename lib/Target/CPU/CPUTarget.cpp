@@ -263,7 +263,12 @@ compileWith(mlir::ModuleOp module,
     return std::move(err);
   if (mlir::failed(pm.run(module)))
     return makeError(errors.take("the cascade-cpu pipeline failed"));
-  return cascade::emitHostArtifact(module, kind);
+  Expected<std::string> artifact = cascade::emitHostArtifact(module, kind);
+  // Translation reports its problems as diagnostics too.
+  std::string diagnostics = errors.take("");
+  if (!artifact && !diagnostics.empty())
+    return llvm::joinErrors(artifact.takeError(), makeError(diagnostics));
+  return artifact;
 }
 
 Expected<std::string> cascade::compileForHost(mlir::ModuleOp module,

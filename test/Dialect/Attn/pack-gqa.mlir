@@ -81,7 +81,7 @@ func.func @refused(%q: tensor<2x4x37x16xf32>, %q1: tensor<2x4x1x16xf32>,
   // expected-remark @below {{query heads not packed: the gate depends on the query head and position}}
   %8 = attn.attention %q, %k, %v gate(%g : tensor<2x4x37x8xf32>)
       : tensor<2x4x37x16xf32>, tensor<2x2x53x16xf32>, tensor<2x2x53x8xf32> -> tensor<2x4x37x8xf32>
-  // expected-remark @below {{query heads not packed: the query's shape is not static}}
+  // expected-remark @below {{query heads not packed: the query's or the results' shape is not static}}
   %9 = attn.attention %dq, %k, %v
       : tensor<2x4x?x16xf32>, tensor<2x2x53x16xf32>, tensor<2x2x53x8xf32> -> tensor<2x4x?x8xf32>
   // Even a mask_mod that reads only the key: its region sees the head and
