@@ -113,7 +113,7 @@ _cache = collections.OrderedDict()
 _CACHE_SIZE = 32
 
 
-def _f32(x, name):
+def _f32(x):
     """An f32 attribute value: decimal with an exponent, or the bit pattern
     for infinities and NaN (MLIR's float literals need one of the two)."""
     x = float(x)
@@ -193,9 +193,9 @@ def attention(
             % (_int(left, "window's left"), _int(right, "window's right"))
         )
     if scale is not None:
-        attrs.append("scale = " + _f32(scale, "scale"))
+        attrs.append("scale = " + _f32(scale))
     if softcap is not None:
-        attrs.append("softcap = " + _f32(softcap, "softcap"))
+        attrs.append("softcap = " + _f32(softcap))
     if normalizer is not None:
         if normalizer not in ("softmax", "sigmoid", "softplus", "relu"):
             raise ValueError(

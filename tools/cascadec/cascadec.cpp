@@ -241,26 +241,6 @@ static void reportError(llvm::Error error) {
   reportError("{}", llvm::toString(std::move(error)));
 }
 
-/// Writes `bytes` to `path` (binary). Returns true on success.
-static bool writeBinary(llvm::StringRef path, llvm::StringRef bytes) {
-  std::error_code ec;
-  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
-  if (ec) {
-    reportError("cannot open '{}' for writing: {}", path.str(), ec.message());
-    return false;
-  }
-  out.os() << bytes;
-  out.os().flush();
-  if (out.os().has_error()) {
-    reportError("cannot write '{}': {}", path.str(),
-                out.os().error().message());
-    out.os().clear_error();
-    return false;
-  }
-  out.keep();
-  return true;
-}
-
 /// Translates the LLVM-stage `module` and writes what `plan` asks for.
 /// Returns true on success.
 static bool writeNative(mlir::ModuleOp module, const Plan &plan) {
@@ -273,7 +253,11 @@ static bool writeNative(mlir::ModuleOp module, const Plan &plan) {
       reportError(artifact.takeError());
       return false;
     }
-    return writeBinary(plan.output, *artifact);
+    if (llvm::Error err = cascade::writeFile(plan.output, *artifact)) {
+      reportError(std::move(err));
+      return false;
+    }
+    return true;
   }
 
   llvm::LLVMContext llvmContext;

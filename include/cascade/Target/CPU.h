@@ -63,17 +63,14 @@ llvm::cl::opt<int> &registerThreadsOption(llvm::cl::OptionCategory &category);
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext);
 
-/// Writes `module` as a native object file to `path` using `targetMachine`.
+/// Emits `module` as a native object file in memory using `targetMachine`.
 /// A module without a triple or data layout gets the target machine's; a
 /// module for another triple is rejected.
-llvm::Error emitObjectFile(llvm::Module &module,
-                           llvm::TargetMachine &targetMachine,
-                           llvm::StringRef path);
-
-/// Emits `module` as a native object file in memory using `targetMachine`,
-/// with the same checks as emitObjectFile.
 llvm::Expected<std::string> emitObject(llvm::Module &module,
                                        llvm::TargetMachine &targetMachine);
+
+/// Writes `bytes` (an artifact) to the file `path`, replacing it.
+llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes);
 
 /// What compileForHost and emitHostArtifact produce.
 enum class ArtifactKind {

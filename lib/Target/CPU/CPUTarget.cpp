@@ -182,8 +182,7 @@ Expected<std::string> cascade::emitObject(llvm::Module &module,
   return std::string(bytes.data(), bytes.size());
 }
 
-/// Writes `bytes` to the file `path`, replacing it.
-static Error writeFile(StringRef path, StringRef bytes) {
+Error cascade::writeFile(StringRef path, StringRef bytes) {
   std::error_code ec;
   llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
   if (ec)
@@ -197,15 +196,6 @@ static Error writeFile(StringRef path, StringRef bytes) {
   }
   out.keep();
   return Error::success();
-}
-
-Error cascade::emitObjectFile(llvm::Module &module,
-                              llvm::TargetMachine &targetMachine,
-                              StringRef path) {
-  Expected<std::string> object = emitObject(module, targetMachine);
-  if (!object)
-    return object.takeError();
-  return writeFile(path, *object);
 }
 
 Expected<std::string> cascade::emitHostArtifact(mlir::ModuleOp module,
