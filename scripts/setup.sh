@@ -9,6 +9,7 @@ PACKAGES=(
   libomp-22-dev libfmt-dev zlib1g-dev libzstd-dev libedit-dev libcurl4-openssl-dev libxml2-dev
   python3 python3-numpy python3-dev pybind11-dev
   libopenblas-dev
+  libonnx-dev libprotobuf-dev python3-onnx libonnx-testdata
   graphviz
 )
 

@@ -81,6 +81,15 @@ def _python_has(module):
 if _python_has("numpy"):
     config.available_features.add("numpy")
 
+# The ONNX importer (built when libonnx-dev was found), and the node tests of
+# Debian's libonnx-testdata, read with python3-onnx.
+if config.cascade_enable_onnx.upper() in ("ON", "TRUE", "1", "YES"):
+    config.available_features.add("onnx")
+    config.onnx_node_tests = "/usr/include/onnx/backend/test/data/node"
+    if os.path.isdir(config.onnx_node_tests) and _python_has("onnx"):
+        config.available_features.add("onnx-testdata")
+        config.substitutions.append(("%onnx_node_tests", config.onnx_node_tests))
+
 # The source and build trees, for tests that install the build or build the
 # examples against it.
 config.substitutions.append(("%cascade_src_root", config.cascade_src_root))

@@ -21,6 +21,9 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
+#include "mlir/Conversion/TosaToArith/TosaToArith.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -29,10 +32,12 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -269,6 +274,38 @@ struct ApproximateMathPass
       signalPassFailure();
   }
 };
+/// Rewrites linalg's aggregate named ops (`linalg.softmax`) into the generic
+/// ops they stand for, which bufferize and lower to loops like the rest of a
+/// linalg graph.
+struct DecomposeAggregatesPass
+    : public PassWrapper<DecomposeAggregatesPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(DecomposeAggregatesPass)
+  StringRef getArgument() const override {
+    return "cascade-decompose-aggregates";
+  }
+  StringRef getDescription() const override {
+    return "Decompose linalg's aggregate ops (softmax) into generic ops";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<linalg::LinalgDialect, arith::ArithDialect,
+                    math::MathDialect, tensor::TensorDialect>();
+  }
+  void runOnOperation() override {
+    SmallVector<linalg::AggregatedOpInterface> ops;
+    getOperation().walk(
+        [&](linalg::AggregatedOpInterface op) { ops.push_back(op); });
+    for (linalg::AggregatedOpInterface op : ops) {
+      OpBuilder b(op);
+      FailureOr<SmallVector<Value>> values = op.decomposeOperation(b);
+      if (failed(values)) {
+        op->emitError("cannot decompose this aggregate op into generic ops");
+        return signalPassFailure();
+      }
+      op->replaceAllUsesWith(*values);
+      op->erase();
+    }
+  }
+};
 } // namespace
 
 int64_t cascade::hostVectorWidth() {
@@ -278,6 +315,18 @@ int64_t cascade::hostVectorWidth() {
   if (features.lookup("avx2") || features.lookup("avx"))
     return 8;
   return 4;
+}
+
+/// The model graph around the attention (TOSA from the ONNX importer or
+/// another frontend) to linalg, tensor and arith on tensors; no-op for a
+/// module without TOSA.
+static void addGraphLowering(OpPassManager &pm) {
+  tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
+                              TosaToLinalgNamedOptions(),
+                              /*validationOptions=*/std::nullopt);
+  pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+  pm.addPass(std::make_unique<DecomposeAggregatesPass>());
 }
 
 /// Bufferization and lowering to the LLVM dialect, shared by the CPU and
@@ -338,6 +387,10 @@ static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops,
 void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
                                       const CPUPipelineOptions &options,
                                       Stage stopAfter) {
+  // Attention inside a model graph (TOSA) as attn ops; the rest of the
+  // graph is lowered by MLIR's TOSA and linalg passes after the attn stage.
+  if (options.raise)
+    pm.addNestedPass<func::FuncOp>(attn::createAttnRaise());
   if (stopAfter == Stage::Attn)
     return;
   // The query heads of a GQA group as the query rows of one head, where no
@@ -379,6 +432,9 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   if (stopAfter == Stage::Ein1Pass)
     return;
   pm.addPass(createConvertEinToLoops());
+  // The graph around the attention, now that no attn or ein region is left
+  // for the TOSA pipeline's canonicalizations to hoist constants out of.
+  addGraphLowering(pm);
   addBufferizeAndLower(pm, stopAfter == Stage::Loops,
                        options.vectorWidth < 0 ? hostVectorWidth()
                                                : int64_t(options.vectorWidth));
@@ -434,7 +490,7 @@ llvm::Error cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   // llvm::cl's parsers read them.
   for (auto [key, value] : optionWords(options)) {
     int64_t number;
-    if (key == "sparsify" || key == "pack-gqa") {
+    if (key == "sparsify" || key == "pack-gqa" || key == "raise") {
       if (!llvm::is_contained(
               {"", "true", "True", "TRUE", "1", "false", "False", "FALSE", "0"},
               value))
@@ -467,13 +523,16 @@ void cascade::buildCascadeReferencePipeline(OpPassManager &pm) {
   // Cascades written directly in ein are evaluated as written, one pass per
   // reduction, without the partition and online rewrites.
   pm.addPass(createConvertEinToLoops());
+  addGraphLowering(pm);
   addBufferizeAndLower(pm, /*stopAtLoops=*/false, /*vectorWidth=*/0);
 }
 
 void cascade::registerCascadePipelines() {
   PassPipelineRegistration<CPUPipelineOptions>(
       "cascade-cpu",
-      "Compile attention to the LLVM dialect for the CPU: attn-decompose, "
+      "Compile attention and the model graph around it to the LLVM dialect "
+      "for the CPU: attn-raise, TOSA to linalg, attn-pack-gqa, "
+      "attn-decompose, "
       "ein-defer-division, ein-reassociate, ein-one-pass (ein-partition and "
       "ein-online, or the multi-pass schedule), ein-tile-parallel, "
       "ein-sparsify, ein-simplify-conditions, ein-pack, ein-split, "
@@ -490,4 +549,5 @@ void cascade::registerCascadePipelines() {
   // A step of the LLVM lowering, for its lit test.
   PassRegistration<CopiesToLinalgPass>();
   PassRegistration<ReadOnlyInputsPass>();
+  PassRegistration<DecomposeAggregatesPass>();
 }

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "cascade/Frontend/ONNX.h"
 #include "cascade/Pipelines/Pipelines.h"
 #include "cascade/Registration.h"
 #include "cascade/Runtime/CRunnerABI.h"
@@ -48,7 +49,8 @@ using cascade::runtime::NpyArray;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory category("cascade-run options");
-static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("<file.mlir or model.onnx>"),
                                       cl::Required, cl::cat(category));
 static cl::opt<std::string>
     entry("entry", cl::desc("function to run (default: the only public one)"),
@@ -58,9 +60,26 @@ static cl::list<std::string>
            cl::desc("an input: NAME=FILE.npy (by argument name) or FILE.npy "
                     "(by position); arguments without one get random values"),
            cl::cat(category));
-static cl::opt<std::string>
-    outputDir("output-dir", cl::desc("write each result as DIR/<result>.npy"),
-              cl::cat(category));
+static cl::opt<std::string> outputDir(
+    "output-dir",
+    cl::desc("write each result as DIR/<name>.npy: the ONNX graph output's "
+             "name, else result<i>"),
+    cl::cat(category));
+static cl::opt<std::string> inputDir(
+    "input-dir",
+    cl::desc("read every argument not given by --input from DIR/<name>.npy "
+             "(by argument or ONNX graph input name)"),
+    cl::cat(category));
+static cl::opt<std::string> expectDir(
+    "expect-dir",
+    cl::desc("compare each result with DIR/<name>.npy (outputs saved by "
+             "another framework) and fail beyond --tolerance"),
+    cl::cat(category));
+static cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("NAME=D0xD1x...: size of an ONNX graph input the model leaves "
+             "symbolic"),
+    cl::cat(category));
 static cl::opt<bool>
     remarks("remarks",
             cl::desc("print the compiler's remarks (which rewrites applied, "
@@ -102,6 +121,7 @@ static cl::opt<int64_t> vectorWidth(
     cl::init(-1), cl::cat(category));
 
 static void fail(const std::string &msg) {
+  std::fflush(stdout);
   fmt::print(stderr, "cascade-run: error: {}\n", msg);
   std::exit(1);
 }
@@ -291,9 +311,11 @@ int main(int argc, char **argv) {
       "function\n\n"
       "The function must take and return statically shaped tensors. Inputs "
       "are matched\nto arguments by name (--input q=q.npy, the name written "
-      "in the source) or by\nposition (--input q.npy); missing ones are "
-      "random (uniform in [-1, 1]).\nResults go to DIR/result<i>.npy with "
-      "--output-dir. --check compiles the\nmodule a second time with "
+      "in the source or the\nONNX graph input's name) or by position "
+      "(--input q.npy); missing ones are\nrandom (uniform in [-1, 1]). "
+      "Results go to DIR/<name>.npy with --output-dir\n(the ONNX graph "
+      "output's name, else result<i>). --check compiles the\nmodule a second "
+      "time with "
       "attention as the runtime's reference implementation\n(fp64 "
       "accumulation) and compares the results; it fails when the max abs "
       "error\nexceeds --tolerance.\n");
@@ -303,6 +325,7 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   cascade::registerCascadeDialects(registry);
   cascade::registerCascadeDependentDialects(registry);
+  cascade::registerONNXImportDialects(registry);
   MLIRContext context(registry);
   // Diagnostics point at the source (file:line:col); no IR dumps.
   context.printOpOnDiagnostic(false);
@@ -321,16 +344,33 @@ int main(int argc, char **argv) {
       return success(d.getSeverity() == DiagnosticSeverity::Remark);
     });
   AsmParserState state;
-  ParserConfig config(&context);
-  // Parse recording where each value is defined, to learn argument names.
-  Block parsed;
-  if (failed(parseAsmSourceFile(sm, &parsed, config, &state)))
-    return 1;
-  OwningOpRef<ModuleOp> module =
-      detail::constructContainerOpForParserIfNecessary<ModuleOp>(
-          &parsed, &context, FileLineColLoc::get(&context, inputFile, 1, 1));
-  if (!module || failed(verify(*module)))
-    return 1;
+  OwningOpRef<ModuleOp> module;
+  bool isONNX = llvm::StringRef(inputFile).ends_with(".onnx");
+  if (!isONNX && !inputShapes.empty())
+    fail("--input-shape applies to ONNX models; '" + inputFile +
+         "' is not one");
+  if (isONNX) {
+    cascade::ONNXImportOptions onnxOptions;
+    for (const std::string &spec : inputShapes) {
+      std::string err = cascade::addInputShape(onnxOptions, spec);
+      if (!err.empty())
+        fail("--input-shape: " + err);
+    }
+    module = cascade::importONNXBuffer(sm.getMemoryBuffer(1)->getBuffer(),
+                                       inputFile, &context, onnxOptions);
+    if (!module)
+      return 1;
+  } else {
+    ParserConfig config(&context);
+    // Parse recording where each value is defined, to learn argument names.
+    Block parsed;
+    if (failed(parseAsmSourceFile(sm, &parsed, config, &state)))
+      return 1;
+    module = detail::constructContainerOpForParserIfNecessary<ModuleOp>(
+        &parsed, &context, FileLineColLoc::get(&context, inputFile, 1, 1));
+    if (!module || failed(verify(*module)))
+      return 1;
+  }
 
   // The entry function.
   func::FuncOp fn;
@@ -384,13 +424,57 @@ int main(int argc, char **argv) {
       name = "arg" + std::to_string(arg.getArgNumber());
     argSlots.push_back(slotOf(arg.getType(), name, "argument"));
   }
-  for (auto [i, t] : llvm::enumerate(fn.getResultTypes()))
-    resultSlots.push_back(slotOf(t, "result" + std::to_string(i), "result"));
+  for (auto [i, t] : llvm::enumerate(fn.getResultTypes())) {
+    std::string name = "result" + std::to_string(i);
+    if (auto attr = fn.getResultAttrOfType<StringAttr>(i, "cascade.name"))
+      name = attr.getValue().str();
+    resultSlots.push_back(slotOf(t, name, "result"));
+  }
 
   // Inputs.
   std::vector<std::optional<NpyArray>> given(argSlots.size());
   unsigned position = 0;
-  for (const std::string &spec : inputs) {
+  std::vector<std::string> specs(inputs.begin(), inputs.end());
+  if (!inputDir.empty()) {
+    // DIR/<argument>.npy for every argument not given by --input, and no
+    // file that matches no argument (a misspelt or renamed input).
+    std::vector<std::string> names;
+    for (const Slot &slot : argSlots)
+      names.push_back(slot.name);
+    auto fileOf = [](std::string name) {
+      std::replace(name.begin(), name.end(), '/', '_');
+      return name + ".npy";
+    };
+    std::error_code ec;
+    for (llvm::sys::fs::directory_iterator it(inputDir, ec), end;
+         !ec && it != end; it.increment(ec)) {
+      llvm::StringRef file = llvm::sys::path::filename(it->path());
+      if (!file.ends_with(".npy"))
+        continue;
+      if (llvm::none_of(
+              names, [&](const std::string &n) { return fileOf(n) == file; }))
+        fail(fmt::format("--input-dir: {} matches no argument of @{} "
+                         "(arguments: {})",
+                         it->path(), fnName, llvm::join(names, ", ")));
+    }
+    if (ec)
+      fail(fmt::format("--input-dir: cannot read '{}': {}", inputDir.getValue(),
+                       ec.message()));
+    for (const Slot &slot : argSlots) {
+      bool explicitlyGiven = llvm::any_of(inputs, [&](const std::string &sp) {
+        return llvm::StringRef(sp).starts_with(slot.name + "=");
+      });
+      if (explicitlyGiven)
+        continue;
+      llvm::SmallString<128> path(inputDir);
+      llvm::sys::path::append(path, fileOf(slot.name));
+      if (!llvm::sys::fs::exists(path))
+        fail(fmt::format("--input-dir: no {} for argument '{}' of @{}",
+                         path.str().str(), slot.name, fnName));
+      specs.push_back(slot.name + "=" + path.str().str());
+    }
+  }
+  for (const std::string &spec : specs) {
     size_t eq = spec.find('=');
     int64_t index = -1;
     std::string path = spec;
@@ -517,30 +601,28 @@ int main(int argc, char **argv) {
                        ec.message()));
     for (auto [i, slot] : llvm::enumerate(resultSlots)) {
       llvm::SmallString<128> path(outputDir);
-      llvm::sys::path::append(path, slot.name + ".npy");
+      // Graph output names may hold '/' (exporters name tensors by module
+      // path): one file per output, in DIR.
+      std::string file = slot.name;
+      std::replace(file.begin(), file.end(), '/', '_');
+      llvm::sys::path::append(path, file + ".npy");
       if (llvm::Error e = cascade::runtime::writeNpy(path, results[i].array))
         fail(llvm::toString(std::move(e)));
       fmt::print("wrote {}\n", path.str().str());
     }
   }
 
-  if (check) {
-    OwningOpRef<ModuleOp> ref = module->clone();
-    auto refEngine = compile(
-        *ref,
-        [&](OpPassManager &pm) { cascade::buildCascadeReferencePipeline(pm); },
-        /*withReference=*/true);
-    if (!refEngine)
-      return 1;
-    std::vector<MemRef> expected = makeResults();
-    invoke(*refEngine, fnName, args, expected);
+  // Prints the max abs and rel error of each result against `want`; false
+  // when one exceeds --tolerance or holds non-finite values `want` does not.
+  auto compareResults = [&](const char *label, const char *against,
+                            const std::vector<const NpyArray *> &want) {
     bool ok = true, anyNonFinite = false;
     for (auto [i, slot] : llvm::enumerate(resultSlots)) {
-      const NpyArray &got = results[i].array, &want = expected[i].array;
+      const NpyArray &got = results[i].array;
       double maxAbs = 0, maxRef = 0;
       int64_t nonFinite = 0;
       for (int64_t j = 0, n = got.numElements(); j < n; ++j) {
-        double a = elementAsDouble(got, j), b = elementAsDouble(want, j);
+        double a = elementAsDouble(got, j), b = elementAsDouble(*want[i], j);
         if (!std::isfinite(a) || !std::isfinite(b)) {
           // The same infinity (a log-sum-exp of -inf for a row with no
           // key), or NaN on both sides, agrees with the reference.
@@ -556,25 +638,69 @@ int main(int argc, char **argv) {
       bool pass = nonFinite == 0 && maxAbs <= tolerance;
       anyNonFinite |= nonFinite != 0;
       ok &= pass;
-      fmt::print(
-          "check {}: max abs error {:.3e}, max rel error {:.3e}{} -> {}\n",
-          slot.name, maxAbs, rel,
-          nonFinite ? fmt::format(", {} non-finite values", nonFinite)
-                    : std::string(),
-          pass ? "ok" : "FAILED");
+      fmt::print("{} {}: max abs error {:.3e}, max rel error {:.3e}{} -> {}\n",
+                 label, slot.name, maxAbs, rel,
+                 nonFinite ? fmt::format(", {} non-finite values", nonFinite)
+                           : std::string(),
+                 pass ? "ok" : "FAILED");
     }
     if (!ok) {
+      std::fflush(stdout);
       if (anyNonFinite)
-        fmt::print(stderr, "cascade-run: error: results or reference contain "
-                           "NaN or infinite values (see the check lines "
-                           "above)\n");
+        fmt::print(stderr,
+                   "cascade-run: error: results or {} contain "
+                   "NaN or infinite values (see the {} lines "
+                   "above)\n",
+                   against, label);
       else
         fmt::print(stderr,
-                   "cascade-run: error: results differ from the reference by "
+                   "cascade-run: error: results differ from the {} by "
                    "more than --tolerance={}\n",
-                   tolerance.getValue());
-      return 1;
+                   against, tolerance.getValue());
     }
+    return ok;
+  };
+
+  if (check) {
+    OwningOpRef<ModuleOp> ref = module->clone();
+    auto refEngine = compile(
+        *ref,
+        [&](OpPassManager &pm) { cascade::buildCascadeReferencePipeline(pm); },
+        /*withReference=*/true);
+    if (!refEngine)
+      return 1;
+    std::vector<MemRef> expected = makeResults();
+    invoke(*refEngine, fnName, args, expected);
+    std::vector<const NpyArray *> want;
+    for (const MemRef &m : expected)
+      want.push_back(&m.array);
+    if (!compareResults("check", "reference", want))
+      return 1;
+  }
+  if (!expectDir.empty()) {
+    // Expected outputs saved by another framework, one .npy per result.
+    std::vector<NpyArray> loaded;
+    for (const Slot &slot : resultSlots) {
+      std::string file = slot.name;
+      std::replace(file.begin(), file.end(), '/', '_');
+      llvm::SmallString<128> path(expectDir);
+      llvm::sys::path::append(path, file + ".npy");
+      llvm::Expected<NpyArray> array = cascade::runtime::readNpy(path);
+      if (!array)
+        fail(
+            fmt::format("--expect-dir: {}", llvm::toString(array.takeError())));
+      if (llvm::ArrayRef<int64_t>(array->shape) != slot.type.getShape())
+        fail(fmt::format("--expect-dir: {} has shape {}, but result '{}' "
+                         "has shape {}",
+                         path.str().str(), shapeString(array->shape), slot.name,
+                         shapeString(slot.type.getShape())));
+      loaded.push_back(std::move(*array));
+    }
+    std::vector<const NpyArray *> want;
+    for (const NpyArray &a : loaded)
+      want.push_back(&a);
+    if (!compareResults("expect", "expected outputs", want))
+      return 1;
   }
   return 0;
 }

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "cascade/Frontend/ONNX.h"
 #include "cascade/Pipelines/Pipelines.h"
 #include "cascade/Registration.h"
 #include "cascade/Target/CPU.h"
@@ -49,7 +50,7 @@ static cl::OptionCategory cascadecCategory("cascadec options");
 
 static cl::opt<std::string>
     inputFilename(cl::Positional, cl::Required,
-                  cl::desc("<input .mlir file, '-' for stdin>"),
+                  cl::desc("<input .mlir or .onnx file, '-' for stdin>"),
                   cl::cat(cascadecCategory));
 
 static cl::opt<std::string>
@@ -85,11 +86,23 @@ static cl::opt<int64_t> splitKV(
              "machine's threads; 1: no split)"),
     cl::init(0), cl::value_desc("N"), cl::cat(cascadecCategory));
 
+static cl::opt<bool> raiseAttention(
+    "raise",
+    cl::desc("Raise attention found in a model graph to attn ops (default "
+             "true; --raise=false compiles the graph as written)"),
+    cl::init(true), cl::cat(cascadecCategory));
+
 static cl::opt<bool>
     remarks("remarks",
             cl::desc("Print the compiler's remarks (which rewrites applied, "
                      "which were refused and why)"),
             cl::cat(cascadecCategory));
+
+static cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Size of an ONNX graph input whose shape the model leaves "
+             "symbolic (repeatable)"),
+    cl::value_desc("NAME=D0xD1x..."), cl::cat(cascadecCategory));
 
 static const char *const overview =
     R"(Cascade ahead-of-time compiler for the host CPU
@@ -97,9 +110,17 @@ static const char *const overview =
   cascadec FILE.mlir -o OUT(.so|.o|.ll|.mlir) [--tile-m=N]
   cascadec FILE.mlir --emit=STAGE [-o OUT] [--tile-m=N]
   cascadec FILE.mlir --emit=dot [-o OUT.dot]
+  cascadec MODEL.onnx -o OUT.so [--input-shape NAME=D0xD1x...]
 
-FILE.mlir ('-' reads stdin) goes through the stages of the CPU pipeline:
-  attn       the input, attention as attn.attention ops
+FILE.mlir ('-' reads stdin) holds attn ops, ein cascades, or a model graph
+in TOSA (with linalg, tensor and arith); MODEL.onnx is an ONNX model
+(opsets 13-17), imported as one function @main in TOSA whose arguments and
+results carry the graph's input and output names. Graphs go through
+attention raising first: softmax(scale Q K^T + mask) V and its variants
+become attn ops (--remarks says what was raised and what was left, and
+why); everything else is compiled by MLIR's TOSA and linalg lowerings.
+The stages of the CPU pipeline:
+  attn       attention as attn.attention ops (raised from the graph)
   ein        attention decomposed into 3-pass ein cascades (ein.einsum)
   ein-1pass  the cascades rewritten to one pass over the keys (deferred
              division, keys split into tiles of --tile-m, online softmax)
@@ -296,8 +317,22 @@ int main(int argc, char **argv) {
   if (!plan)
     return 1;
 
+  bool isONNX = llvm::StringRef(inputFilename).ends_with(".onnx");
+  cascade::ONNXImportOptions onnxOptions;
+  for (const std::string &spec : inputShapes) {
+    std::string err = cascade::addInputShape(onnxOptions, spec);
+    if (!err.empty()) {
+      reportError("--input-shape: {}", err);
+      return 1;
+    }
+  }
+  if (!isONNX && !inputShapes.empty()) {
+    reportError("--input-shape applies to ONNX models; '{}' is not one",
+                inputFilename.getValue());
+    return 1;
+  }
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> input =
-      llvm::MemoryBuffer::getFileOrSTDIN(inputFilename, /*IsText=*/true);
+      llvm::MemoryBuffer::getFileOrSTDIN(inputFilename, /*IsText=*/!isONNX);
   if (std::error_code ec = input.getError()) {
     reportError("cannot open '{}': {}", inputFilename.getValue(), ec.message());
     return 1;
@@ -306,6 +341,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   cascade::registerCascadeDialects(registry);
   cascade::registerCascadeDependentDialects(registry);
+  cascade::registerONNXImportDialects(registry);
   cascade::registerCascadePasses();
   mlir::MLIRContext context(registry);
   // Diagnostics point at the source (file:line:col); no IR dumps.
@@ -321,7 +357,10 @@ int main(int argc, char **argv) {
     });
 
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+      isONNX
+          ? cascade::importONNXBuffer(sourceMgr.getMemoryBuffer(1)->getBuffer(),
+                                      inputFilename, &context, onnxOptions)
+          : mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
 
@@ -332,6 +371,7 @@ int main(int argc, char **argv) {
   options.tileM = tileM;
   options.tileN = tileN;
   options.split = splitKV;
+  options.raise = raiseAttention;
   cascade::buildCascadeCPUPipeline(pm, options, plan->stage);
   if (plan->kind == OutputKind::Dot) {
     cascade::ein::EinPrintGraphOptions graph;

@@ -89,4 +89,82 @@ def AttnToReference : Pass<"attn-to-reference", "::mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def AttnRaise : Pass<"attn-raise"> {
+  let summary = "Raise attention written as TOSA tensor ops to attn.attention "
+                "and attn.linear_attention";
+  let description = [{
+    Model importers (ONNX, torch-mlir) write attention as ordinary tensor
+    ops. The pass finds, from each `tosa.matmul` that could be the
+    `P @ V` product of an attention block, the subgraph
+
+    ```
+    S = Q @ K^T                         (tosa.matmul of [G, N, D] and [G, D, M])
+    S = S * scale                       (a splat on S, Q or K; * reciprocal(c) too)
+    S = c * tanh(S / c)                 (softcap)
+    S = S + C, select(mask, S, -inf)    (masks and biases, constant or not)
+    P = softmax(S) over the keys        (reduce_max, sub, exp, reduce_sum,
+                                         reciprocal, mul), or sigmoid(S + b)
+    O = P @ V                           (* sigmoid(gate))
+    ```
+
+    with the reshapes between `[B * H, N, M]` and `[B, H, N, M]` that
+    importers write, and replaces it by one `attn.attention` on the 4D
+    tensors the graph splits the heads of (`[G, 1, N, D]` when it has no 4D
+    form), transposing the keys back where one transpose both split the
+    heads and transposed them. Keys and values repeated per query head by
+    `repeat_interleave` (reshape, tile, reshape) become grouped-query
+    attention over the unrepeated heads; repeated the other way (tile),
+    they stay repeated. Constant masks are analysed entry by entry and
+    become `causal` (either alignment), `window`, or a dense `mask`;
+    constant biases become `alibi_slopes` when they are
+    `-slope[h] * |i - m|` (for softmax, up to a shift per query row, which
+    softmax ignores: BLOOM's form), else a `bias`. A mask or bias computed
+    in the graph is passed as the `mask` or `bias` operand. Linear
+    attention, `phi(Q) (phi(K)^T V)` normalized by `phi(Q) sum_m phi(K)`,
+    or `(phi(Q) phi(K)^T * tril) V` (normalized by its row sums or not),
+    with `phi` the identity, `elu(x) + 1` or `relu`, becomes
+    `attn.linear_attention`.
+
+    A block is raised only when the attn op computes the same results: the
+    pass refuses, leaving the graph as it was, a softmax over another axis,
+    a query row that a constant mask removes entirely (the graph gives NaN
+    or a uniform row, attn.attention zeros), modifiers in an order that
+    attn.attention does not apply them in, and an intermediate value (the
+    scores, the probabilities) that is also used outside the block. A mask
+    computed in the graph cannot be checked: a row it removes entirely
+    gives zeros where the graph gave NaN or a uniform row. The ops of a
+    raised block are erased.
+
+    Before:
+
+    ```mlir
+    %s = tosa.matmul %q3, %kt3, %zp, %zp : (tensor<8x9x8xf32>, tensor<8x8x9xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<8x9x9xf32>
+    %ss = tosa.mul %s, %scale, %shift : (tensor<8x9x9xf32>, tensor<1x1x1xf32>, tensor<1xi8>) -> tensor<8x9x9xf32>
+    ... the softmax of %ss over axis 2 in %p ...
+    %o = tosa.matmul %p, %v3, %zp, %zp : (tensor<8x9x9xf32>, tensor<8x9x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<8x9x8xf32>
+    ```
+
+    After, with `%q`, `%k`, `%v` the `[2, 4, 9, 8]` tensors that `%q3`,
+    `%kt3` and `%v3` were reshaped (and transposed) from:
+
+    ```mlir
+    %a = attn.attention %q, %k, %v {scale = 0.353553385 : f32}
+        : tensor<2x4x9x8xf32>, tensor<2x4x9x8xf32>, tensor<2x4x9x8xf32> -> tensor<2x4x9x8xf32>
+    %o = tosa.reshape %a, %shape : (tensor<2x4x9x8xf32>, !tosa.shape<3>) -> tensor<8x9x8xf32>
+    ```
+
+    Remarks (`remarks=all`, the default; `refused` or `none`): `raised
+    attention: softmax, causal top_left, B=2 Hq=8 Hkv=2 N=9 M=9 D=8`,
+    `raised linear attention: elu1, normalize, B=...`, or
+    `attention not raised: <reason>` on the `P @ V` product.
+  }];
+  let options = [
+    Option<"remarks", "remarks", "std::string", /*default=*/"\"all\"",
+           "Which remarks to emit: `all` (raised and refused blocks), "
+           "`refused` or `none`">
+  ];
+  let dependentDialects = ["::cascade::attn::AttnDialect",
+                           "::mlir::tosa::TosaDialect"];
+}
+
 #endif // CASCADE_ATTN_PASSES_TD

@@ -42,6 +42,12 @@ struct CPUPipelineOptions
       llvm::cl::desc("query tile size: queries per parallel point (the p0 "
                      "extent; 1 keeps one query per point)"),
       llvm::cl::init(32)};
+  Option<bool> raise{
+      *this, "raise",
+      llvm::cl::desc("find attention written as TOSA tensor ops in a model "
+                     "graph and raise it to attn ops (attn-raise); without "
+                     "it, graphs compile as written"),
+      llvm::cl::init(true)};
   Option<bool> sparsify{
       *this, "sparsify",
       llvm::cl::desc("skip the key tiles a mask removes and drop the mask on "
