@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "cascade/Frontend/ONNX.h"
 #include "cascade/Pipelines/Pipelines.h"
 #include "cascade/Registration.h"
 #include "cascade/Support/Diagnostics.h"
@@ -131,17 +132,26 @@ public:
     mlir::DialectRegistry registry;
     cascade::registerCascadeDialects(registry);
     cascade::registerCascadeDependentDialects(registry);
+    cascade::registerONNXImportDialects(registry);
     context = std::make_unique<mlir::MLIRContext>(registry);
     context->printOpOnDiagnostic(false);
     context->loadAllAvailableDialects();
 
     cascade::ErrorCollector errors(context.get());
-    auto buffer = llvm::MemoryBuffer::getMemBufferCopy(source, name);
-    llvm::SourceMgr sourceMgr;
-    sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
-    original = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, context.get());
-    if (!original)
-      throwCompileError(errors.take("cannot parse '" + name + "'"));
+    if (llvm::StringRef(name).ends_with(".onnx")) {
+      // An ONNX model, read from the file `name`.
+      original = cascade::importONNXFile(name, context.get());
+      if (!original)
+        throwCompileError(errors.take("cannot import '" + name + "'"));
+    } else {
+      auto buffer = llvm::MemoryBuffer::getMemBufferCopy(source, name);
+      llvm::SourceMgr sourceMgr;
+      sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+      original =
+          mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, context.get());
+      if (!original)
+        throwCompileError(errors.take("cannot parse '" + name + "'"));
+    }
     readSignatures();
 
     mlir::OwningOpRef<mlir::ModuleOp> lowered = original->clone();
@@ -311,6 +321,8 @@ private:
 
 PYBIND11_MODULE(_cascade, m) {
   m.doc() = "Cascade's compiler and JIT, for the cascade package";
+  m.def("onnx_available", &cascade::isONNXImportAvailable,
+        "whether this build reads ONNX models");
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();

@@ -37,6 +37,7 @@ _OPTIONS = {
     "sparsify": "sparsify",
     "pack_gqa": "pack-gqa",
     "vector_width": "vector-width",
+    "raise_attention": "raise",
 }
 
 
@@ -89,10 +90,13 @@ class Module:
 
 
 def compile(source_or_path, target="cpu", **options):
-    """Compiles MLIR (a path to a .mlir file, or the text itself).
+    """Compiles MLIR (a path to a .mlir file, or the text itself) or an ONNX
+    model (a path to a .onnx file; the graph becomes the function `main`,
+    taking the graph's inputs in order and returning its outputs).
 
     Options (all optional): tile_m, tile_n, split, threads, sparsify,
-    pack_gqa, vector_width, as the `cascade-cpu` pipeline's options of the same names
+    pack_gqa, vector_width, raise_attention (`raise`: attention in a model
+    graph raised to attn ops), as the `cascade-cpu` pipeline's options of the same names
     (`cascadec --help` explains them).
     """
     if target != "cpu":
@@ -102,6 +106,10 @@ def compile(source_or_path, target="cpu", **options):
         )
     text = str(source_or_path)
     name = "<string>"
+    if "\n" not in text and text.endswith(".onnx"):
+        if not os.path.exists(text):
+            raise FileNotFoundError(text)
+        return Module(_CompiledModule("", text, _option_string(options)))
     if "\n" not in text and (text.endswith(".mlir") or os.path.exists(text)):
         with open(text, encoding="utf-8") as f:
             name, text = text, f.read()

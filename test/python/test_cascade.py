@@ -194,5 +194,37 @@ class CompileTest(unittest.TestCase):
             )
 
 
+FIXTURES = os.path.join(
+    os.path.dirname(__file__), "..", "Frontend", "ONNX", "Inputs"
+)
+
+
+@unittest.skipUnless(cascade._cascade.onnx_available(), "built without ONNX")
+class ONNXTest(unittest.TestCase):
+    """ONNX models exported from PyTorch, compiled whole."""
+
+    def test_gqa_block(self):
+        folder = os.path.join(FIXTURES, "gqa_expand")
+        inputs = [np.load(os.path.join(folder, "in", "x.npy"))]
+        expected = np.load(os.path.join(folder, "out", "y.npy"))
+        for raise_attention in (True, False):
+            module = cascade.compile(
+                os.path.join(folder, "model.onnx"), raise_attention=raise_attention
+            )
+            out = module.main(*inputs)
+            self.assertLessEqual(np.max(np.abs(out - expected)), 1e-4)
+            # The raised graph holds an attn op; the one compiled as written
+            # does not.
+            self.assertEqual("attn.attention" in module.ir("attn"), raise_attention)
+
+    def test_errors(self):
+        with self.assertRaisesRegex(cascade.CompileError, r"node 'my_lstm' \(LSTM"):
+            cascade.compile(os.path.join(FIXTURES, "bad", "unsupported_op.onnx"))
+        with self.assertRaisesRegex(cascade.CompileError, "not a valid ONNX model"):
+            cascade.compile(os.path.join(FIXTURES, "bad", "truncated.onnx"))
+        with self.assertRaises(FileNotFoundError):
+            cascade.compile("no-such-model.onnx")
+
+
 if __name__ == "__main__":
     unittest.main()
