@@ -109,12 +109,18 @@ def AttnRaise : Pass<"attn-raise"> {
 
     with the reshapes between `[B * H, N, M]` and `[B, H, N, M]` that
     importers write, and replaces it by one `attn.attention` on the 4D
-    tensors the graph splits the heads of (`[G, 1, N, D]` when it has no 4D
-    form), transposing the keys back where one transpose both split the
-    heads and transposed them. Keys and values repeated per query head by
-    `repeat_interleave` (reshape, tile, reshape) become grouped-query
-    attention over the unrepeated heads; repeated the other way (tile),
-    they stay repeated. Constant masks are analysed entry by entry and
+    tensors the graph splits the heads of. Graphs that stay 3D, as torch's
+    `nn.MultiheadAttention` does (`[N, B, E]` reshaped to `[N, B * H, D]`
+    and transposed to `[B * H, N, D]`), get the `[B, H, N, D]` of that
+    split when the queries, keys or values show it (and no two disagree),
+    else `[G, 1, N, D]`. K^T may be any one transpose (3D or 4D) that also
+    moves the heads, such as torch's `[M, B * H, D]` to `[B * H, D, M]`:
+    the keys get the rest of it. Keys and values repeated per query head by
+    `repeat_interleave` (reshape, tile, reshape; or, as torch 1.13 exports
+    it, one slice per key/value head, each repeated, concatenated along
+    the heads in order) become grouped-query attention over the unrepeated
+    heads; repeated any other way (a tile of all heads, slices out of
+    order), they stay repeated. Constant masks are analysed entry by entry and
     become `causal` (either alignment), `window`, or a dense `mask`;
     constant biases become `alibi_slopes` when they are
     `-slope[h] * |i - m|` (for softmax, up to a shift per query row, which

@@ -289,6 +289,75 @@ static std::optional<Repeat> matchRepeatInterleave(tosa::ReshapeOp outer) {
   return Repeat{inner.getInput1(), g};
 }
 
+/// The values of a `tosa.const_shape`.
+static std::optional<SmallVector<int64_t>> constShape(Value v) {
+  auto c = v.getDefiningOp<tosa::ConstShapeOp>();
+  if (!c)
+    return std::nullopt;
+  return llvm::to_vector(c.getValues().getValues<int64_t>());
+}
+
+/// `src` [B, H, M, D] and the first head of `v` when `v` is a slice of
+/// `src` that keeps every dimension whole but the heads.
+static std::optional<std::pair<Value, int64_t>> matchHeadSlice(Value v) {
+  auto slice = v.getDefiningOp<tosa::SliceOp>();
+  if (!slice)
+    return std::nullopt;
+  RankedTensorType in = staticType(slice.getInput1()),
+                   out = staticType(slice.getResult());
+  std::optional<SmallVector<int64_t>> start = constShape(slice.getStart());
+  if (!in || !out || in.getRank() != 4 || out.getRank() != 4 || !start ||
+      start->size() != 4)
+    return std::nullopt;
+  for (int64_t d : {0, 2, 3})
+    if ((*start)[d] != 0 || out.getDimSize(d) != in.getDimSize(d))
+      return std::nullopt;
+  if ((*start)[1] < 0 || (*start)[1] + out.getDimSize(1) > in.getDimSize(1))
+    return std::nullopt;
+  return std::make_pair(slice.getInput1(), (*start)[1]);
+}
+
+/// `concat([repeat(slice(kv, heads [s_0, s_1))), repeat(slice(kv, heads
+/// [s_1, s_2))), ...], axis 1)` with every piece repeated g times the same
+/// way as `matchRepeatInterleave` (or, for one head, tiled [1, g, 1, 1])
+/// and the slices covering kv's heads in order: torch's `repeat_interleave`
+/// as exported by torch 1.13 (Split, Expand, Reshape, Concat), after
+/// constant folding. Query head h reads kv head h / g.
+static std::optional<Repeat> matchConcatRepeat(tosa::ConcatOp concat) {
+  RankedTensorType out = staticType(concat.getResult());
+  if (!out || out.getRank() != 4 || concat.getAxis() != 1)
+    return std::nullopt;
+  Value kv;
+  int64_t groups = 0, next = 0;
+  for (Value piece : concat.getInput1()) {
+    std::optional<Repeat> rep;
+    if (auto r = piece.getDefiningOp<tosa::ReshapeOp>())
+      rep = matchRepeatInterleave(r);
+    // One head tiled: the repeats of one head in either order.
+    if (auto t = piece.getDefiningOp<tosa::TileOp>()) {
+      SmallVector<int64_t> multiples;
+      RankedTensorType in = staticType(t.getInput1());
+      if (in && in.getRank() == 4 && in.getDimSize(1) == 1 &&
+          succeeded(t.getConstantMultiples(multiples)) &&
+          multiples.size() == 4 && multiples[0] == 1 && multiples[2] == 1 &&
+          multiples[3] == 1 && multiples[1] >= 1)
+        rep = Repeat{t.getInput1(), multiples[1]};
+    }
+    if (!rep || (groups && rep->groups != groups))
+      return std::nullopt;
+    groups = rep->groups;
+    std::optional<std::pair<Value, int64_t>> slice = matchHeadSlice(rep->kv);
+    if (!slice || (kv && slice->first != kv) || slice->second != next)
+      return std::nullopt;
+    kv = slice->first;
+    next += staticType(rep->kv).getDimSize(1);
+  }
+  if (!kv || groups < 2 || next != staticType(kv).getDimSize(1) ||
+      next * groups != out.getDimSize(1))
+    return std::nullopt;
+  return Repeat{kv, groups};
+}
+
 /// The x of `elu(x) + 1` (elu written `select(x > 0, x, exp(x) - 1)`, its
 /// `exp(x) - 1` possibly multiplied by alpha = 1) or of `relu(x)` written
 /// `maximum(x, 0)`.
@@ -360,7 +429,8 @@ struct Side {
   int64_t groups = 1; // > 1: src holds Hkv heads, repeated per query head
   // A transpose still to apply to src: K^T written as one transpose of
   // [B, M, H, D] to [B, H, D, M] (ONNX's fused head split) leaves
-  // [B, M, H, D] -> [B, H, M, D] to do.
+  // [B, M, H, D] -> [B, H, M, D] to do; torch's MHA, [M, G, D] to
+  // [G, D, M], leaves [M, G, D] -> [G, M, D].
   SmallVector<int64_t> perms;
 };
 
@@ -375,6 +445,35 @@ static SmallVector<int64_t> shapeOf(const Side &side) {
   return out;
 }
 } // namespace
+
+/// The batch and heads (B, H) of the 3D [G, X, D] tensor `side` views when
+/// the graph shows how G was made: torch's MHA splits the embedding E =
+/// H * D of [X, B, E] by a reshape to [X, B * H, D] and moves G = B * H
+/// first by a transpose [1, 0, 2], so that g = b * H + h.
+static std::optional<std::pair<int64_t, int64_t>> headSplit(const Side &side) {
+  Value base = side.src;
+  SmallVector<int64_t> perms = side.perms;
+  if (perms.empty()) {
+    auto t = base.getDefiningOp<tosa::TransposeOp>();
+    if (!t)
+      return std::nullopt;
+    base = t.getInput1();
+    perms.assign(t.getPerms().begin(), t.getPerms().end());
+  }
+  auto r = base.getDefiningOp<tosa::ReshapeOp>();
+  if (!r || perms != SmallVector<int64_t>{1, 0, 2})
+    return std::nullopt;
+  RankedTensorType in = staticType(r.getInput1()), out = staticType(base);
+  if (!in || !out || in.getRank() != 3 || out.getRank() != 3)
+    return std::nullopt;
+  ArrayRef<int64_t> x = in.getShape(), y = out.getShape();
+  if (x[0] != y[0] || x[1] < 1 || y[1] % x[1] != 0 || y[2] < 1)
+    return std::nullopt;
+  int64_t heads = y[1] / x[1];
+  if (x[2] != heads * y[2])
+    return std::nullopt;
+  return std::make_pair(x[1], heads);
+}
 
 /// Follows the operand `v` of a matrix product back to the tensor it is a
 /// view of. `transposed`: `v` must be that tensor with its last two
@@ -408,15 +507,24 @@ static FailureOr<Side> traceSide(Value v, bool transposed, bool allowScale,
         v = t.getInput1();
         continue;
       }
-      // Any other permutation of a 4D tensor: the last two swapped back is
-      // a transpose left to build (then the tracing stops).
-      if (t.getPerms().size() == 4) {
+      // Any other permutation of a 3D or 4D tensor (torch's MHA writes K^T
+      // as one [M, G, D] -> [G, D, M]): the last two swapped back is a
+      // transpose left to build (then the tracing stops).
+      if (t.getPerms().size() == 3 || t.getPerms().size() == 4) {
+        int64_t r = t.getPerms().size();
         SmallVector<int64_t> perms(t.getPerms());
-        std::swap(perms[2], perms[3]);
+        std::swap(perms[r - 2], perms[r - 1]);
         transposed = false;
         side.perms = perms;
         v = t.getInput1();
         break;
+      }
+    }
+    if (auto c = dyn_cast<tosa::ConcatOp>(def); c && side.groups == 1) {
+      if (std::optional<Repeat> rep = matchConcatRepeat(c)) {
+        side.groups = rep->groups;
+        v = rep->kv;
+        continue;
       }
     }
     if (auto r = dyn_cast<tosa::ReshapeOp>(def); r && side.groups == 1) {
@@ -776,8 +884,23 @@ Raiser::resolveShape(Match &blk, int64_t g,
     blk.b = vs[0];
     blk.hq = vs[1] * blk.v.groups;
   } else {
-    blk.b = g;
-    blk.hq = 1;
+    // 3D throughout: the split of the embedding into heads above the
+    // queries, keys or values (all that show one agreeing), else [G, 1].
+    std::optional<std::pair<int64_t, int64_t>> split;
+    bool agree = true;
+    for (const Side *side : {&blk.q, &blk.k, &blk.v}) {
+      std::optional<std::pair<int64_t, int64_t>> s = headSplit(*side);
+      if (!s || side->groups != 1)
+        continue;
+      agree = agree && (!split || *split == *s);
+      split = s;
+    }
+    if (split && agree && split->first * split->second == g) {
+      std::tie(blk.b, blk.hq) = *split;
+    } else {
+      blk.b = g;
+      blk.hq = 1;
+    }
   }
   if (scores4D && *scores4D != std::make_pair(blk.b, blk.hq)) {
     why = "the scores are split into batch and heads differently from the "
@@ -1536,6 +1659,30 @@ static FailureOr<Side> traceKeySum(Value v, bool allowFeatureMap,
     if (!isa<tosa::ReshapeOp, tosa::TransposeOp>(def))
       break;
     Value in = def->getOperand(0);
+    // A reshape that keeps D the innermost dimension of size > 1 and the
+    // product of the others (unit dims added or dropped, leading dims
+    // merged), as [B, H, 1, D] -> [B, H, D] -> [B, H, D, 1] -> [G, D, 1];
+    // a transpose only between [..., 1, D] and [..., D, 1].
+    auto keepsD = [](Value from, Value to) {
+      auto nonUnit = [](Value x) {
+        SmallVector<int64_t> dims;
+        for (int64_t d : staticType(x).getShape())
+          if (d != 1)
+            dims.push_back(d);
+        return dims;
+      };
+      SmallVector<int64_t> a = nonUnit(from), b = nonUnit(to);
+      return !a.empty() && !b.empty() && a.back() == b.back() &&
+             product(ArrayRef<int64_t>(a).drop_back()) ==
+                 product(ArrayRef<int64_t>(b).drop_back());
+    };
+    if (isa<tosa::ReshapeOp>(def)) {
+      if (!keepsD(in, def->getResult(0)))
+        return failure();
+      internal.push_back(v);
+      v = in;
+      continue;
+    }
     if (!trailingUnit(in) || !trailingUnit(def->getResult(0)))
       return failure();
     if (auto t = dyn_cast<tosa::TransposeOp>(def); t && !swapsLastTwo(t))
@@ -1594,16 +1741,33 @@ Outcome Raiser::tryLinear(tosa::MatMulOp mm) {
       blk.q = *q;
       blk.k = *k;
       blk.v = *v;
-      // / (phi(Q) sum_m phi(K)).
+      // / (phi(Q) sum_m phi(K)), possibly on the 4D views of both products.
       Value num = mm.getResult();
+      SmallVector<Value> numViews;
+      while (num.hasOneUse()) {
+        auto r = dyn_cast<tosa::ReshapeOp>(*num.user_begin());
+        if (!r || !isLeadingReshape(r))
+          break;
+        numViews.push_back(num);
+        num = r.getResult();
+      }
       auto div = num.hasOneUse() ? dyn_cast<tosa::MulOp>(*num.user_begin())
                                  : tosa::MulOp();
       if (div && div.getType() == num.getType()) {
         Value other =
             div.getInput1() == num ? div.getInput2() : div.getInput1();
         auto recip = other.getDefiningOp<tosa::ReciprocalOp>();
-        auto den = recip ? recip->getOperand(0).getDefiningOp<tosa::MatMulOp>()
-                         : tosa::MatMulOp();
+        SmallVector<Value> denViews;
+        Value denValue = recip ? recip->getOperand(0) : Value();
+        while (denValue) {
+          auto r = denValue.getDefiningOp<tosa::ReshapeOp>();
+          if (!r || !isLeadingReshape(r))
+            break;
+          denViews.push_back(denValue);
+          denValue = r.getInput1();
+        }
+        auto den = denValue ? denValue.getDefiningOp<tosa::MatMulOp>()
+                            : tosa::MatMulOp();
         if (den) {
           FailureOr<Side> dq = traceSide(den.getA(), false, false, allowFm);
           SmallVector<Value> sumValues;
@@ -1617,8 +1781,15 @@ Outcome Raiser::tryLinear(tosa::MatMulOp mm) {
           }
           normalize = true;
           use(num, 1);
+          for (Value x : numViews)
+            use(x, 1);
           use(other, 1);
           use(recip->getOperand(0), 1);
+          for (Value x : denViews)
+            if (x != recip->getOperand(0))
+              use(x, 1);
+          if (denValue != recip->getOperand(0))
+            use(denValue, 1);
           for (Value x : sumValues)
             use(x, 1);
           blk.result = div.getResult();

@@ -541,6 +541,13 @@ Importer::constInts(int i, llvm::StringRef what) {
 LogicalResult Importer::setOutput(int i, Tensor t) {
   if (i >= node->output_size() || node->output(i).empty())
     return success();
+  // Empty tensors exist as constants (a shape of a scalar); computed ones
+  // are not compiled.
+  if (!t.constant && t.type.getNumElements() == 0) {
+    error() << "output '" << node->output(i) << "' is an empty tensor "
+            << shapeStr(t.shape()) << ", which is not supported";
+    return failure();
+  }
   // Constants the fold produced keep their data; values are named after
   // their ONNX node for the diagnostics of later passes.
   env[node->output(i)] = t;
@@ -1399,6 +1406,10 @@ LogicalResult Importer::importReshapeLike() {
       FailureOr<int64_t> n = axis(a, outRank, "axis");
       if (failed(n))
         return failure();
+      if (inserted[*n]) {
+        error() << "axis " << a << " is given twice";
+        return failure();
+      }
       inserted[*n] = true;
     }
     size_t next = 0;
@@ -1529,6 +1540,10 @@ LogicalResult Importer::importSplit() {
     sizes = *s;
   } else {
     int64_t parts = intAttr("num_outputs", node->output_size());
+    if (parts <= 0) {
+      error() << "Split into " << parts << " parts";
+      return failure();
+    }
     int64_t each = (dim + parts - 1) / parts;
     for (int64_t i = 0, left = dim; i < parts; ++i, left -= each)
       sizes.push_back(std::min(each, left));
@@ -1747,6 +1762,10 @@ LogicalResult Importer::importExpand() {
   FailureOr<llvm::SmallVector<int64_t>> target = constInts(1, "the shape");
   if (failed(x) || failed(target))
     return failure();
+  if (llvm::any_of(*target, [](int64_t d) { return d < 1; })) {
+    error() << "Expand to " << shapeStr(*target) << ": sizes must be positive";
+    return failure();
+  }
   FailureOr<llvm::SmallVector<int64_t>> shape =
       broadcastShape(x->shape(), *target);
   if (failed(shape))

@@ -1,27 +1,19 @@
-// The raised graphs compute what the TOSA graphs computed: both run on the
-// same random inputs and the results are compared. Until the pipeline lowers
-// TOSA itself, upstream mlir-opt lowers it to linalg first (the raised graph
-// passes through it in the generic form, its attn ops unregistered there).
-// RUN: rm -rf %t && mkdir -p %t
-// RUN: mlir-opt %s --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor))" -o %t/graph.mlir
-// RUN: cascade-opt %s --attn-raise=remarks=none --mlir-print-op-generic | mlir-opt --allow-unregistered-dialect --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor))" -o %t/raised.mlir
+// The raised graphs compute what the TOSA graphs computed: cascade-run --check
+// compiles each function with raising (cascade-cpu runs attn-raise first) and
+// again with the reference pipeline, which does not raise, and compares the
+// results on the same random inputs.
 // RUN: cascade-opt %s --attn-raise=remarks=none | FileCheck %s --check-prefix=RAISED
-// RUN: cascade-run %t/graph.mlir --entry=gqa_causal --seed 3 --output-dir %t/gqa_causal
-// RUN: cascade-run %t/raised.mlir --entry=gqa_causal --seed 3 --expect-dir %t/gqa_causal --tolerance 1e-5 | FileCheck %s
-// RUN: cascade-run %t/graph.mlir --entry=window_bottom_right --seed 3 --output-dir %t/window_bottom_right
-// RUN: cascade-run %t/raised.mlir --entry=window_bottom_right --seed 3 --expect-dir %t/window_bottom_right --tolerance 1e-5 | FileCheck %s
-// RUN: cascade-run %t/graph.mlir --entry=alibi_bloom --seed 3 --output-dir %t/alibi_bloom
-// RUN: cascade-run %t/raised.mlir --entry=alibi_bloom --seed 3 --expect-dir %t/alibi_bloom --tolerance 1e-5 | FileCheck %s
-// RUN: cascade-run %t/graph.mlir --entry=gated --seed 3 --output-dir %t/gated
-// RUN: cascade-run %t/raised.mlir --entry=gated --seed 3 --expect-dir %t/gated --tolerance 1e-5 | FileCheck %s
-// RUN: cascade-run %t/graph.mlir --entry=linear_elu1 --seed 3 --output-dir %t/linear_elu1
-// RUN: cascade-run %t/raised.mlir --entry=linear_elu1 --seed 3 --expect-dir %t/linear_elu1 --tolerance 1e-5 | FileCheck %s
+// RUN: cascade-run %s --entry=gqa_causal --seed 3 --check --tolerance 1e-5 | FileCheck %s
+// RUN: cascade-run %s --entry=window_bottom_right --seed 3 --check --tolerance 1e-5 | FileCheck %s
+// RUN: cascade-run %s --entry=alibi_bloom --seed 3 --check --tolerance 1e-5 | FileCheck %s
+// RUN: cascade-run %s --entry=gated --seed 3 --check --tolerance 1e-5 | FileCheck %s
+// RUN: cascade-run %s --entry=linear_elu1 --seed 3 --check --tolerance 1e-5 | FileCheck %s
 
 // RAISED-COUNT-4: attn.attention
 // RAISED-COUNT-1: attn.linear_attention
 // RAISED-NOT:     tosa.matmul
 
-// CHECK: expect result0: max abs error {{.*}} -> ok
+// CHECK: check result0: max abs error {{.*}} -> ok
 
 // Grouped-query attention: keys and values repeat_interleave'd from 2 to 8 heads
 // (reshape, tile, reshape), raised over the 2 heads; a causal mask selected on
