@@ -32,6 +32,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -306,6 +307,80 @@ struct DecomposeAggregatesPass
     }
   }
 };
+/// Reorders the loops of the graph's contractions (the projections and MLP
+/// matmuls that TOSA lowers to linalg.batch_matmul) so that the reduction
+/// comes before the output's innermost dimension: `C[b, m, n] += A[b, m, k] *
+/// B[b, k, n]` runs as b, m, k, n, whose innermost loop streams rows of B
+/// and C contiguously, which LLVM vectorizes, instead of a scalar dot
+/// product over a column of B. Only ops at the top of a function: the tiles
+/// of the attention loop nests are vectorized by cascade-vectorize-tiles.
+struct InterchangeContractionsPass
+    : public PassWrapper<InterchangeContractionsPass,
+                         OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(InterchangeContractionsPass)
+  StringRef getArgument() const override {
+    return "cascade-interchange-contractions";
+  }
+  StringRef getDescription() const override {
+    return "Put the reduction loops of graph contractions outside the "
+           "output's innermost dimension";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<linalg::LinalgDialect>();
+  }
+  /// The loop order, or nothing when the op keeps its own.
+  static std::optional<SmallVector<unsigned>> order(linalg::LinalgOp op) {
+    if (op.getNumDpsInits() != 1 || op.getNumReductionLoops() == 0)
+      return std::nullopt;
+    AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    if (out.getNumResults() == 0)
+      return std::nullopt;
+    auto last = dyn_cast<AffineDimExpr>(out.getResults().back());
+    if (!last)
+      return std::nullopt;
+    unsigned lastDim = last.getPosition();
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    if (lastDim == iterators.size() - 1)
+      return std::nullopt;
+    // Every input reads the innermost dimension contiguously or not at all.
+    for (OpOperand *in : op.getDpsInputOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(in);
+      for (auto [i, e] : llvm::enumerate(map.getResults()))
+        if (e.isFunctionOfDim(lastDim) &&
+            (i + 1 != map.getNumResults() || e != last))
+          return std::nullopt;
+    }
+    SmallVector<unsigned> permutation;
+    for (unsigned d = 0; d < iterators.size(); ++d)
+      if (d != lastDim && iterators[d] == utils::IteratorType::parallel)
+        permutation.push_back(d);
+    for (unsigned d = 0; d < iterators.size(); ++d)
+      if (iterators[d] == utils::IteratorType::reduction)
+        permutation.push_back(d);
+    permutation.push_back(lastDim);
+    return permutation;
+  }
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (isa<func::FuncOp>(op->getParentOp()) && order(op))
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : ops) {
+      std::optional<SmallVector<unsigned>> permutation = order(op);
+      rewriter.setInsertionPoint(op);
+      auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+      if (!generic) {
+        FailureOr<linalg::GenericOp> g = linalg::generalizeNamedOp(rewriter, op);
+        if (failed(g))
+          continue;
+        generic = *g;
+      }
+      (void)linalg::interchangeGenericOp(rewriter, generic, *permutation);
+    }
+  }
+};
 } // namespace
 
 int64_t cascade::hostVectorWidth() {
@@ -327,6 +402,7 @@ static void addGraphLowering(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addPass(std::make_unique<DecomposeAggregatesPass>());
+  pm.addPass(std::make_unique<InterchangeContractionsPass>());
 }
 
 /// Bufferization and lowering to the LLVM dialect, shared by the CPU and
@@ -550,4 +626,5 @@ void cascade::registerCascadePipelines() {
   PassRegistration<CopiesToLinalgPass>();
   PassRegistration<ReadOnlyInputsPass>();
   PassRegistration<DecomposeAggregatesPass>();
+  PassRegistration<InterchangeContractionsPass>();
 }
