@@ -12,13 +12,16 @@
 
 #include "Unfused.h"
 
+#include "cascade/Frontend/ONNX.h"
 #include "cascade/Pipelines/Pipelines.h"
 #include "cascade/Registration.h"
 #include "cascade/Target/CPU.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
@@ -27,6 +30,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Host.h"
@@ -104,6 +108,20 @@ static cl::opt<bool>
                cl::desc("compile without ein-sparsify (every key tile "
                         "visited, masked everywhere)"),
                cl::cat(category));
+
+static cl::opt<std::string> modelOpt(
+    "model",
+    cl::desc("benchmark a whole model graph instead (FILE.onnx, or FILE.mlir "
+             "with one public function of f32 tensors): compiled with its "
+             "attention raised to attn ops and as written (MLIR's TOSA and "
+             "linalg lowering), both timed in the same run; prints the two "
+             "times, their ratio and the largest difference of the outputs"),
+    cl::cat(category));
+static cl::list<std::string> inputShapeOpt(
+    "input-shape",
+    cl::desc("NAME=D0xD1x...: size of an ONNX graph input the model leaves "
+             "symbolic (with --model)"),
+    cl::cat(category));
 
 extern "C" void omp_set_num_threads(int);
 
@@ -430,6 +448,155 @@ static std::vector<int64_t> parseShape(const std::string &s) {
   return dims;
 }
 
+/// --model: the graph compiled with and without attention raising, timed
+/// on the same random inputs.
+static void runModel(MLIRContext &ctx, const std::vector<int> &threadCounts) {
+  llvm::StringRef path = modelOpt;
+  OwningOpRef<ModuleOp> source;
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &ctx);
+  ctx.printOpOnDiagnostic(false);
+  // Errors only; the rewrites' remarks are for cascadec --remarks.
+  ctx.getDiagEngine().registerHandler([](Diagnostic &d) {
+    return success(d.getSeverity() == DiagnosticSeverity::Remark);
+  });
+  if (path.ends_with(".onnx")) {
+    cascade::ONNXImportOptions options;
+    for (const std::string &spec : inputShapeOpt) {
+      std::string err = cascade::addInputShape(options, spec);
+      if (!err.empty())
+        fail("--input-shape: " + err);
+    }
+    source = cascade::importONNXFile(path, &ctx, options);
+  } else {
+    source = parseSourceFile<ModuleOp>(path, sourceMgr, ParserConfig(&ctx));
+  }
+  if (!source)
+    fail("cannot read the model '" + path.str() + "'");
+  func::FuncOp fn;
+  for (auto f : source->getOps<func::FuncOp>())
+    if (f.isPublic() && !f.isExternal()) {
+      if (fn)
+        fail("the model has several public functions; --model takes one");
+      fn = f;
+    }
+  if (!fn)
+    fail("the model has no public function");
+  auto shapeOf = [&](Type t) {
+    auto rt = dyn_cast<RankedTensorType>(t);
+    if (!rt || !rt.hasStaticShape() || !rt.getElementType().isF32())
+      fail("--model needs statically shaped f32 tensors; @" +
+           fn.getName().str() + " has another type");
+    return std::vector<int64_t>(rt.getShape().begin(), rt.getShape().end());
+  };
+  std::vector<std::vector<int64_t>> argShapes, resultShapes;
+  for (Type t : fn.getArgumentTypes())
+    argShapes.push_back(shapeOf(t));
+  for (Type t : fn.getResultTypes())
+    resultShapes.push_back(shapeOf(t));
+  auto count = [](const std::vector<int64_t> &shape) {
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    return n;
+  };
+  auto describe = [](float *data, const std::vector<int64_t> &shape) {
+    auto ptr = reinterpret_cast<int64_t>(data);
+    std::vector<int64_t> fields = {ptr, ptr, 0};
+    fields.insert(fields.end(), shape.begin(), shape.end());
+    std::vector<int64_t> strides(shape.size(), 1);
+    for (int64_t i = int64_t(shape.size()) - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * shape[i + 1];
+    fields.insert(fields.end(), strides.begin(), strides.end());
+    return fields;
+  };
+  std::mt19937 rng(0);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<std::vector<float>> args;
+  for (auto &shape : argShapes) {
+    args.emplace_back(count(shape));
+    for (float &x : args.back())
+      x = dist(rng);
+  }
+
+  // The attn ops that raising produces.
+  int64_t raised = 0;
+  {
+    OwningOpRef<ModuleOp> copy = source->clone();
+    PassManager pm(&ctx);
+    cascade::buildCascadeCPUPipeline(pm, cascade::CPUPipelineOptions(),
+                                     cascade::Stage::Attn);
+    if (failed(pm.run(*copy)))
+      fail("attention raising failed on the model");
+    copy->walk([&](Operation *op) {
+      if (op->getDialect() && op->getDialect()->getNamespace() == "attn" &&
+          op->getNumResults() > 0)
+        ++raised;
+    });
+  }
+  fmt::print("cascade-bench: model {} (@{}), {} attention block(s) raised, "
+             "best of {}\n",
+             path.str(), fn.getName().str(), raised, repeatOpt.getValue());
+  fmt::print("{:>3} {:>11} {:>13} {:>9} {:>14} {:>18} {:>9}\n", "thr",
+             "raised ms", "as written ms", "speedup", "compile raised",
+             "compile as written", "max diff");
+  for (int threads : threadCounts) {
+    double seconds[2], compile[2];
+    std::vector<std::vector<float>> results[2];
+    for (int raise : {1, 0}) {
+      double t0 = now();
+      OwningOpRef<ModuleOp> module = source->clone();
+      PassManager pm(&ctx);
+      cascade::CPUPipelineOptions options;
+      options.tileM = tileMOpt;
+      options.tileN = tileNOpt;
+      options.threads = threads;
+      options.raise = raise;
+      cascade::buildCascadeCPUPipeline(pm, options);
+      if (failed(pm.run(*module)))
+        fail("the CPU pipeline failed on the model");
+      auto engine = cascade::createHostJIT(*module);
+      if (!engine)
+        fail("JIT compilation failed: " + llvm::toString(engine.takeError()));
+      auto entry =
+          (*engine)->lookupPacked(("_mlir_ciface_" + fn.getName()).str());
+      if (!entry)
+        fail("compiled model not found: " + llvm::toString(entry.takeError()));
+      compile[raise] = now() - t0;
+      for (auto &shape : resultShapes)
+        results[raise].emplace_back(count(shape));
+      std::vector<std::vector<int64_t>> descriptors;
+      for (auto [a, shape] : llvm::zip(args, argShapes))
+        descriptors.push_back(describe(a.data(), shape));
+      for (auto [r, shape] : llvm::zip(results[raise], resultShapes))
+        descriptors.push_back(describe(r.data(), shape));
+      std::vector<void *> ptrs;
+      for (auto &d : descriptors)
+        ptrs.push_back(d.data());
+      std::vector<void *> packed;
+      for (void *&p : ptrs)
+        packed.push_back(&p);
+      omp_set_num_threads(threads);
+      (*entry)(packed.data()); // warm-up
+      double best = INFINITY;
+      for (unsigned i = 0; i < std::max(1u, repeatOpt.getValue()); ++i) {
+        double s0 = now();
+        (*entry)(packed.data());
+        best = std::min(best, now() - s0);
+      }
+      seconds[raise] = best;
+    }
+    double diff = 0;
+    for (auto [a, b] : llvm::zip(results[1], results[0]))
+      for (auto [x, y] : llvm::zip(a, b))
+        diff = std::max(diff, double(std::fabs(x - y)));
+    fmt::print("{:>3} {:>11.3f} {:>13.3f} {:>8.2f}x {:>13.2f}s {:>17.2f}s "
+               "{:>9.2e}\n",
+               threads, seconds[1] * 1e3, seconds[0] * 1e3,
+               seconds[0] / seconds[1], compile[1], compile[0], diff);
+  }
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
   // OpenMP workers sleep as soon as a kernel returns instead of spinning for
@@ -525,8 +692,19 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   cascade::registerCascadeDialects(registry);
   cascade::registerCascadeDependentDialects(registry);
+  cascade::registerONNXImportDialects(registry);
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
+
+  if (!modelOpt.empty()) {
+    std::vector<int> counts = threadCounts;
+    if (threadsOpt <= 0)
+      counts = {1, int(std::max(1u, std::thread::hardware_concurrency()))};
+    if (counts.size() == 2 && counts[0] == counts[1])
+      counts.pop_back();
+    runModel(ctx, counts);
+    return 0;
+  }
 
   std::string cpu = llvm::sys::getHostCPUName().str();
   fmt::print("cascade-bench: f32, CPU {} ({} hardware threads), tiles {}x{}, "
