@@ -125,11 +125,16 @@ def AttnRaise : Pass<"attn-raise"> {
     constant biases become `alibi_slopes` when they are
     `-slope[h] * |i - m|` (for softmax, up to a shift per query row, which
     softmax ignores: BLOOM's form), else a `bias`. A mask or bias computed
-    in the graph is passed as the `mask` or `bias` operand. Linear
-    attention, `phi(Q) (phi(K)^T V)` normalized by `phi(Q) sum_m phi(K)`,
-    or `(phi(Q) phi(K)^T * tril) V` (normalized by its row sums or not),
-    with `phi` the identity, `elu(x) + 1` or `relu`, becomes
-    `attn.linear_attention`.
+    in the graph is passed as the `mask` or `bias` operand. A finite fill
+    (-1e9, -1e4) counts as removing a key only when, with every constant
+    added after it, it stays at least 1000 below the largest kept score
+    bias of its row (and below -1000 after a sigmoid's bias), so that its
+    weight is exactly 0 in f32 as in attn.attention. Linear attention,
+    `phi(Q) (phi(K)^T V)` or `(phi(Q) phi(K)^T * tril) V`, with `phi` the
+    identity, `elu(x) + 1` or `relu`, becomes `attn.linear_attention`;
+    normalized (by `phi(Q) sum_m phi(K)` or by its row sums) only with
+    `elu(x) + 1`, whose weights are positive: with the identity or relu a
+    row's sum can be 0, where the graph gives NaN and attn zeros.
 
     A block is raised only when the attn op computes the same results: the
     pass refuses, leaving the graph as it was, a softmax over another axis,

@@ -37,9 +37,13 @@ namespace cascade::attn {
 using namespace mlir;
 using namespace cascade::attn;
 
-/// A masked score: an added constant at or below this (or -inf) removes the
+/// A masked score: constants adding up to this or less (or -inf) remove the
 /// key, as `exp` of it underflows to 0 next to any kept score.
 static constexpr double kMaskedBelow = -1e4;
+/// How far below the largest kept constant of its row (for sigmoid, below
+/// 0 after the sigmoid's bias) a finite masked value must lie for its
+/// weight to be 0: -1e4 next to a kept bias of -9990 is not masked.
+static constexpr double kMaskMargin = 1e3;
 /// The most constant elements the pass evaluates (a [1, 1, 8192, 8192]
 /// causal mask).
 static constexpr int64_t kMaxElements = int64_t(1) << 26;
@@ -562,6 +566,7 @@ struct ScoreMod {
   } kind;                  // s + t; select(t, s, fill); select(t, fill, s)
   Value operand;           // t
   RankedTensorType scores; // the scores' type at the op
+  double fill = 0.0;       // the fill of a select
 };
 
 /// The scores' masks and biases, analysed over the grid [Bx, Hx, N, M]
@@ -1019,7 +1024,8 @@ struct Modifiers {
 
 /// The per-head slopes when the bias on the kept keys is
 /// -slope[h] * |n + offset - m| (for softmax, up to a shift per query row,
-/// which softmax ignores; BLOOM writes slope[h] * m).
+/// which softmax ignores; BLOOM writes slope[h] * m). The bias does not vary
+/// along the batch, the kept keys may: every batch's are checked.
 static std::optional<SmallVector<double>>
 alibiSlopes(const MaskGrid &grid, int64_t offset, bool softmax) {
   int64_t n = grid.n, m = grid.m;
@@ -1028,47 +1034,50 @@ alibiSlopes(const MaskGrid &grid, int64_t offset, bool softmax) {
     // The slope from the kept keys farthest apart in distance in a row.
     double slope = 0.0;
     int64_t best = 0;
-    for (int64_t r = 0; r < n; ++r) {
-      int64_t near = -1, far = -1;
-      auto dist = [&](int64_t j) { return std::abs(r + offset - j); };
-      for (int64_t j = 0; j < m; ++j) {
-        if (!grid.kept[grid.index(0, h, r, j)])
+    for (int64_t b = 0; b < grid.bx; ++b)
+      for (int64_t r = 0; r < n; ++r) {
+        int64_t near = -1, far = -1;
+        auto dist = [&](int64_t j) { return std::abs(r + offset - j); };
+        for (int64_t j = 0; j < m; ++j) {
+          if (!grid.kept[grid.index(b, h, r, j)])
+            continue;
+          if (near < 0 || dist(j) < dist(near))
+            near = j;
+          if (far < 0 || dist(j) > dist(far))
+            far = j;
+        }
+        if (near < 0)
           continue;
-        if (near < 0 || dist(j) < dist(near))
-          near = j;
-        if (far < 0 || dist(j) > dist(far))
-          far = j;
+        double bn = grid.bias[grid.index(b, h, r, near)],
+               bf = grid.bias[grid.index(b, h, r, far)];
+        if (softmax && dist(far) - dist(near) > best) {
+          best = dist(far) - dist(near);
+          slope = -(bf - bn) / double(best);
+        } else if (!softmax && dist(far) > best) {
+          best = dist(far);
+          slope = -bf / double(best);
+        }
       }
-      if (near < 0)
-        continue;
-      double bn = grid.bias[grid.index(0, h, r, near)],
-             bf = grid.bias[grid.index(0, h, r, far)];
-      if (softmax && dist(far) - dist(near) > best) {
-        best = dist(far) - dist(near);
-        slope = -(bf - bn) / double(best);
-      } else if (!softmax && dist(far) > best) {
-        best = dist(far);
-        slope = -bf / double(best);
-      }
-    }
     // Every kept key: bias + slope * |i - m| is 0, or for softmax the same
     // in the whole row.
-    for (int64_t r = 0; r < n; ++r) {
-      std::optional<double> shift;
-      if (!softmax)
-        shift = 0.0;
-      for (int64_t j = 0; j < m; ++j) {
-        int64_t at = grid.index(0, h, r, j);
-        if (!grid.kept[at])
-          continue;
-        double bias = grid.bias[at];
-        double residual = bias + slope * std::abs(r + offset - j);
-        if (!shift)
-          shift = residual;
-        if (std::abs(residual - *shift) > 1e-5 * std::max(1.0, std::abs(bias)))
-          return std::nullopt;
+    for (int64_t b = 0; b < grid.bx; ++b)
+      for (int64_t r = 0; r < n; ++r) {
+        std::optional<double> shift;
+        if (!softmax)
+          shift = 0.0;
+        for (int64_t j = 0; j < m; ++j) {
+          int64_t at = grid.index(b, h, r, j);
+          if (!grid.kept[at])
+            continue;
+          double bias = grid.bias[at];
+          double residual = bias + slope * std::abs(r + offset - j);
+          if (!shift)
+            shift = residual;
+          if (std::abs(residual - *shift) >
+              1e-5 * std::max(1.0, std::abs(bias)))
+            return std::nullopt;
+        }
       }
-    }
     slopes.push_back(slope);
   }
   return slopes;
@@ -1080,7 +1089,8 @@ alibiSlopes(const MaskGrid &grid, int64_t offset, bool softmax) {
 /// in the graph pass through. Fails with the reason when attn.attention
 /// would compute something else.
 static FailureOr<Modifiers> analyseModifiers(ArrayRef<ScoreMod> mods,
-                                             Normalizer normalizer, int64_t bb,
+                                             Normalizer normalizer,
+                                             double sigmoidBias, int64_t bb,
                                              int64_t hq, int64_t n, int64_t m,
                                              std::string &why) {
   auto fail = [&](const Twine &reason) {
@@ -1089,6 +1099,10 @@ static FailureOr<Modifiers> analyseModifiers(ArrayRef<ScoreMod> mods,
   };
   Modifiers md;
   SmallVector<std::pair<ConstTensor, ScoreMod>> consts;
+  // The fill of a mask computed in the graph, and the number of constants
+  // before it.
+  double graphFill = -INFINITY;
+  size_t graphMaskAt = 0;
   // An operand computed in the graph: [B|1, H|1, N|1, M] in the scores'
   // rank.
   auto fitsScores = [&](Value t) {
@@ -1123,12 +1137,17 @@ static FailureOr<Modifiers> analyseModifiers(ArrayRef<ScoreMod> mods,
         return fail("two masks computed in the graph");
       md.graphMask = mod.operand;
       md.graphMaskNegated = mod.kind == ScoreMod::Drop;
+      graphFill = mod.fill;
+      graphMaskAt = consts.size();
     }
   }
 
   // The constants over the grid [Bx, Hx, N, M]: which keys survive, and
-  // the finite values added to the kept ones. A key stays removed: -inf
-  // (or <= -1e4) plus anything finite is still removed.
+  // the finite values added to the kept ones. Each cell is the score plus
+  // the constants added to it, or, once a select replaced the score, its
+  // fill plus the constants added after; -inf plus anything finite stays
+  // -inf. A cell is kept when it still holds the score and the constants
+  // add up to more than -1e4.
   MaskGrid grid;
   grid.n = n;
   grid.m = m;
@@ -1146,6 +1165,10 @@ static FailureOr<Modifiers> analyseModifiers(ArrayRef<ScoreMod> mods,
     return fail("the masks are too large to analyse");
   grid.kept.assign(cells, 1);
   grid.bias.assign(cells, 0.0);
+  std::vector<char> scored(cells, 1); // the cell still holds the score
+  // A score the graph's mask removes: its fill plus the constants added
+  // after it (the mask may remove any cell).
+  std::vector<double> graphMasked(cells, graphFill);
   for (auto [i, entry] : llvm::enumerate(consts)) {
     ScoreMod::Kind kind = entry.second.kind;
     const Broadcast &bc = broadcasts[i];
@@ -1158,15 +1181,65 @@ static FailureOr<Modifiers> analyseModifiers(ArrayRef<ScoreMod> mods,
             if (kind == ScoreMod::Add) {
               if (std::isnan(t) || t == INFINITY)
                 return fail("a bias with NaN or +inf");
-              if (t <= kMaskedBelow)
-                grid.kept[at] = 0;
-              else
-                grid.bias[at] += t;
+              grid.bias[at] += t;
+              if (i >= graphMaskAt)
+                graphMasked[at] += t;
             } else if ((t != 0) != (kind == ScoreMod::Keep)) {
-              grid.kept[at] = 0;
+              scored[at] = 0;
+              grid.bias[at] = entry.second.fill;
             }
           }
   }
+  for (int64_t i = 0; i < cells; ++i)
+    grid.kept[i] = scored[i] && grid.bias[i] > kMaskedBelow;
+  // A finite masked value must be far enough below the kept ones that its
+  // weight is 0 in the graph too: softmax weighs it by exp(value - the
+  // row's largest kept value), sigmoid by sigmoid(value + bias). A select's
+  // fill raised by a later bias is not masked at all.
+  for (int64_t b = 0; b < grid.bx; ++b)
+    for (int64_t h = 0; h < grid.hx; ++h)
+      for (int64_t r = 0; r < n; ++r) {
+        double top = -INFINITY;
+        for (int64_t j = 0; j < m; ++j)
+          if (int64_t at = grid.index(b, h, r, j); grid.kept[at])
+            top = std::max(top, grid.bias[at]);
+        for (int64_t j = 0; md.graphMask && j < m; ++j) {
+          double x = graphMasked[grid.index(b, h, r, j)];
+          if (x == -INFINITY)
+            continue;
+          if (x > kMaskedBelow ||
+              (normalizer == Normalizer::Softmax
+                   ? top != -INFINITY && x > top - kMaskMargin
+                   : x + sigmoidBias > -kMaskMargin))
+            return fail("the mask computed in the graph fills masked scores "
+                        "with " +
+                        str(graphFill) + ", " + str(x) +
+                        " with the constants added after it at query row " +
+                        std::to_string(r) + ", key " + std::to_string(j) +
+                        ": its weight would not be 0");
+        }
+        for (int64_t j = 0; j < m; ++j) {
+          int64_t at = grid.index(b, h, r, j);
+          double x = grid.bias[at];
+          if (grid.kept[at] || x == -INFINITY)
+            continue;
+          std::string where = " at query row " + std::to_string(r) + ", key " +
+                              std::to_string(j);
+          if (!scored[at] && x > kMaskedBelow)
+            return fail("a bias added after the mask raises a masked score "
+                        "to " +
+                        str(x) + where + ": the key is not removed");
+          if (normalizer == Normalizer::Softmax
+                  ? top != -INFINITY && x > top - kMaskMargin
+                  : x + sigmoidBias > -kMaskMargin)
+            return fail(
+                "a masked score of " + str(x) + where +
+                (normalizer == Normalizer::Softmax
+                     ? " is too close to the row's kept bias of " + str(top)
+                     : " with the sigmoid's bias of " + str(sigmoidBias)) +
+                ": its weight is not 0");
+        }
+      }
   for (int64_t i = 0; i < cells; ++i)
     if (!grid.kept[i])
       grid.bias[i] = 0.0;
@@ -1469,8 +1542,8 @@ Outcome Raiser::trySoftmax(tosa::MatMulOp pv) {
           return Outcome::refused("the mask fills masked scores with " +
                                   str(fill) +
                                   ", not -inf or a large negative number");
-        mods.push_back(
-            {keep ? ScoreMod::Keep : ScoreMod::Drop, sel.getInput1(), type});
+        mods.push_back({keep ? ScoreMod::Keep : ScoreMod::Drop, sel.getInput1(),
+                        type, fill});
         step(keep ? sel.getInput2() : sel.getInput3());
       }
       continue;
@@ -1504,8 +1577,8 @@ Outcome Raiser::trySoftmax(tosa::MatMulOp pv) {
 
   // The masks and biases, in graph order.
   std::reverse(mods.begin(), mods.end());
-  FailureOr<Modifiers> analysed =
-      analyseModifiers(mods, normalizer, blk.b, blk.hq, blk.n, blk.m, why);
+  FailureOr<Modifiers> analysed = analyseModifiers(
+      mods, normalizer, sigmoidBias, blk.b, blk.hq, blk.n, blk.m, why);
   if (failed(analysed))
     return Outcome::refused(why);
   const Modifiers &md = *analysed;
@@ -1876,6 +1949,14 @@ Outcome Raiser::tryLinear(tosa::MatMulOp mm) {
     // Q K^T V alone is a chain of matrix products, not attention.
     if (fm == FeatureMap::Identity && !normalize && !causal)
       return Outcome::none();
+    // The normalizer of relu (a query without a positive feature) or the
+    // identity can be 0: the graph divides 0 by 0 (NaN), attn gives zeros.
+    if (normalize && fm != FeatureMap::Elu1)
+      return Outcome::refused(
+          "the normalized linear attention's feature map is " +
+          stringifyFeatureMap(fm) +
+          ": its normalizer can be 0, where the graph gives NaN and "
+          "attn.linear_attention zeros");
     std::string why;
     int64_t g = staticType(mm.getA()).getDimSize(0);
     if (failed(resolveShape(blk, g, std::nullopt, why)))
