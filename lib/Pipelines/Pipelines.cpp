@@ -465,8 +465,10 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
                                       Stage stopAfter) {
   // Attention inside a model graph (TOSA) as attn ops; the rest of the
   // graph is lowered by MLIR's TOSA and linalg passes after the attn stage.
-  if (options.raise)
+  if (options.raise) {
+    pm.addNestedPass<func::FuncOp>(attn::createAttnLiftLinalg());
     pm.addNestedPass<func::FuncOp>(attn::createAttnRaise());
+  }
   if (stopAfter == Stage::Attn)
     return;
   // The query heads of a GQA group as the query rows of one head, where no
@@ -607,12 +609,12 @@ void cascade::registerCascadePipelines() {
   PassPipelineRegistration<CPUPipelineOptions>(
       "cascade-cpu",
       "Compile attention and the model graph around it to the LLVM dialect "
-      "for the CPU: attn-raise, TOSA to linalg, attn-pack-gqa, "
+      "for the CPU: attn-lift-linalg, attn-raise, attn-pack-gqa, "
       "attn-decompose, "
       "ein-defer-division, ein-reassociate, ein-one-pass (ein-partition and "
       "ein-online, or the multi-pass schedule), ein-tile-parallel, "
       "ein-sparsify, ein-simplify-conditions, ein-pack, ein-split, "
-      "convert-ein-to-loops, "
+      "convert-ein-to-loops, the graph's TOSA to linalg, "
       "bufferization and LLVM lowering",
       [](OpPassManager &pm, const CPUPipelineOptions &options) {
         buildCascadeCPUPipeline(pm, options);

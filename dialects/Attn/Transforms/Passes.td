@@ -89,6 +89,27 @@ def AttnToReference : Pass<"attn-to-reference", "::mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def AttnLiftLinalg : Pass<"attn-lift-linalg", "::mlir::func::FuncOp"> {
+  let summary = "Rewrite a linalg graph's attention-shaped ops as TOSA, for "
+                "attn-raise";
+  let description = [{
+    Frontends that emit linalg on tensors (torch-mlir's linalg backend)
+    write attention with `linalg.batch_matmul` into a zero fill,
+    `linalg.softmax`, `linalg.transpose`, `tensor.collapse_shape` /
+    `tensor.expand_shape` and same-shape `arith` / `math` ops on tensors.
+    In a function that has a `linalg.softmax` or a `linalg.batch_matmul`,
+    this pass rewrites those ops (at the function's top level) into the TOSA
+    ops that `attn-raise` reads: `tosa.matmul`, the softmax decomposition
+    (`reduce_max`, `sub`, `exp`, `reduce_sum`, `reciprocal`, `mul`),
+    `tosa.transpose`, `tosa.reshape`, `tosa.mul` / `add` / `sub` / `exp` /
+    `tanh` (a division as a product with the reciprocal). What raising does
+    not take lowers back to the same linalg. Products with other indexing
+    maps or a non-zero accumulator, and every other op, are left as they
+    are.
+  }];
+  let dependentDialects = ["::mlir::tosa::TosaDialect"];
+}
+
 def AttnRaise : Pass<"attn-raise"> {
   let summary = "Raise attention written as TOSA tensor ops to attn.attention "
                 "and attn.linear_attention";
