@@ -65,6 +65,11 @@ static cl::opt<std::string> outputDir(
     cl::desc("write each result as DIR/<name>.npy: the ONNX graph output's "
              "name, else result<i>"),
     cl::cat(category));
+static cl::opt<bool> raiseAttention(
+    "raise",
+    cl::desc("raise attention found in a model graph to attn ops (default "
+             "true; --raise=false runs the graph as written)"),
+    cl::init(true), cl::cat(category));
 static cl::opt<std::string> inputDir(
     "input-dir",
     cl::desc("read every argument not given by --input from DIR/<name>.npy "
@@ -564,6 +569,7 @@ int main(int argc, char **argv) {
                      "found {}",
                      splitKV.getValue()));
   options.split = splitKV;
+  options.raise = raiseAttention;
   options.threads = threads > 0 ? threads : cascade::defaultThreads();
   if (!(tolerance >= 0))
     fail(fmt::format("--tolerance must be a non-negative number, found {}",
