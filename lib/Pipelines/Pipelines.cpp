@@ -315,8 +315,7 @@ struct DecomposeAggregatesPass
 /// product over a column of B. Only ops at the top of a function: the tiles
 /// of the attention loop nests are vectorized by cascade-vectorize-tiles.
 struct InterchangeContractionsPass
-    : public PassWrapper<InterchangeContractionsPass,
-                         OperationPass<ModuleOp>> {
+    : public PassWrapper<InterchangeContractionsPass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(InterchangeContractionsPass)
   StringRef getArgument() const override {
     return "cascade-interchange-contractions";
@@ -372,7 +371,8 @@ struct InterchangeContractionsPass
       rewriter.setInsertionPoint(op);
       auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
       if (!generic) {
-        FailureOr<linalg::GenericOp> g = linalg::generalizeNamedOp(rewriter, op);
+        FailureOr<linalg::GenericOp> g =
+            linalg::generalizeNamedOp(rewriter, op);
         if (failed(g))
           continue;
         generic = *g;
