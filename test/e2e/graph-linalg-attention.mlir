@@ -15,6 +15,7 @@
 // RUN:   [np.save('%t/in/' + n + '.npy', a) for n, a in (('q', q), ('k', k), ('v', v))]; \
 // RUN:   np.save('%t/out/result0.npy', (p @ v).astype(np.float32))"
 // RUN: cascade-run %s --input-dir %t/in --expect-dir %t/out --tolerance 1e-5 | FileCheck %s
+// RUN: cascade-run %s --input-dir %t/in --expect-dir %t/out --tolerance 1e-5 --raise=false | FileCheck %s
 // CHECK: expect result0: max abs error {{.*}} -> ok
 // RUN: cascadec %s -o %t/graph.so && test -s %t/graph.so
 // RUN: cascadec %s --emit=attn --remarks -o %t/attn.mlir 2>&1 | FileCheck %s --check-prefix=RAISED

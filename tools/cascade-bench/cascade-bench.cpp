@@ -159,19 +159,14 @@ struct Result {
 /// A rank-4 strided memref descriptor over a row-major buffer.
 struct Descriptor {
   std::vector<int64_t> fields;
-  Descriptor(float *data, const int64_t (&sizes)[4]) {
+  Descriptor(float *data, llvm::ArrayRef<int64_t> sizes) {
     auto ptr = reinterpret_cast<int64_t>(data);
     fields = {ptr, ptr, 0};
-    for (int64_t s : sizes)
-      fields.push_back(s);
-    int64_t stride = 1;
-    int64_t strides[4];
-    for (int i = 3; i >= 0; --i) {
-      strides[i] = stride;
-      stride *= sizes[i];
-    }
-    for (int64_t s : strides)
-      fields.push_back(s);
+    fields.insert(fields.end(), sizes.begin(), sizes.end());
+    std::vector<int64_t> strides(sizes.size(), 1);
+    for (int64_t i = int64_t(sizes.size()) - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * sizes[i + 1];
+    fields.insert(fields.end(), strides.begin(), strides.end());
   }
 };
 } // namespace
@@ -500,16 +495,6 @@ static void runModel(MLIRContext &ctx, const std::vector<int> &threadCounts) {
       n *= d;
     return n;
   };
-  auto describe = [](float *data, const std::vector<int64_t> &shape) {
-    auto ptr = reinterpret_cast<int64_t>(data);
-    std::vector<int64_t> fields = {ptr, ptr, 0};
-    fields.insert(fields.end(), shape.begin(), shape.end());
-    std::vector<int64_t> strides(shape.size(), 1);
-    for (int64_t i = int64_t(shape.size()) - 2; i >= 0; --i)
-      strides[i] = strides[i + 1] * shape[i + 1];
-    fields.insert(fields.end(), strides.begin(), strides.end());
-    return fields;
-  };
   std::mt19937 rng(0);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   std::vector<std::vector<float>> args;
@@ -565,14 +550,14 @@ static void runModel(MLIRContext &ctx, const std::vector<int> &threadCounts) {
       compile[raise] = now() - t0;
       for (auto &shape : resultShapes)
         results[raise].emplace_back(count(shape));
-      std::vector<std::vector<int64_t>> descriptors;
+      std::vector<Descriptor> descriptors;
       for (auto [a, shape] : llvm::zip(args, argShapes))
-        descriptors.push_back(describe(a.data(), shape));
+        descriptors.emplace_back(a.data(), shape);
       for (auto [r, shape] : llvm::zip(results[raise], resultShapes))
-        descriptors.push_back(describe(r.data(), shape));
+        descriptors.emplace_back(r.data(), shape);
       std::vector<void *> ptrs;
-      for (auto &d : descriptors)
-        ptrs.push_back(d.data());
+      for (Descriptor &d : descriptors)
+        ptrs.push_back(d.fields.data());
       std::vector<void *> packed;
       for (void *&p : ptrs)
         packed.push_back(&p);

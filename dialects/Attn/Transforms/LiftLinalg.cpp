@@ -18,6 +18,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -89,15 +91,10 @@ private:
     auto type = cast<RankedTensorType>(v.getType());
     if (type.getShape() == shape)
       return v;
-    auto attrType =
-        RankedTensorType::get({int64_t(shape.size())}, rewriter.getIndexType());
-    Value s = tosa::ConstShapeOp::create(
-        rewriter, loc,
-        tosa::shapeType::get(rewriter.getContext(), shape.size()),
-        DenseIntElementsAttr::get(attrType, shape));
+    ImplicitLocOpBuilder b(loc, rewriter);
     return tosa::ReshapeOp::create(
-        rewriter, loc, RankedTensorType::get(shape, type.getElementType()), v,
-        s);
+        b, RankedTensorType::get(shape, type.getElementType()), v,
+        tosa::getTosaConstShape(b, shape));
   }
   Value mul(Value x, Value y, Type type) {
     return tosa::MulOp::create(rewriter, loc, type, x, y, shift());

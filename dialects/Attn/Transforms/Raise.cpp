@@ -21,7 +21,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/DenseSet.h"
@@ -803,14 +805,9 @@ Value Raiser::reshapeTo(Value v, ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(v.getType());
   if (type.getShape() == shape)
     return v;
-  Location loc = v.getLoc();
-  auto shapeAttr = DenseIntElementsAttr::get(
-      RankedTensorType::get({(int64_t)shape.size()}, rewriter.getIndexType()),
-      shape);
-  Value s = tosa::ConstShapeOp::create(
-      rewriter, loc, tosa::shapeType::get(rewriter.getContext(), shape.size()),
-      shapeAttr);
-  return tosa::ReshapeOp::create(rewriter, loc, type.clone(shape), v, s);
+  ImplicitLocOpBuilder b(v.getLoc(), rewriter);
+  return tosa::ReshapeOp::create(b, type.clone(shape), v,
+                                 tosa::getTosaConstShape(b, shape));
 }
 
 /// kv [B, Hkv, M, D] -> [B, Hkv * g, M, D], head h holding kv head h / g.
@@ -818,15 +815,10 @@ Value Raiser::repeatInterleave(Value kv, int64_t groups) {
   auto type = cast<RankedTensorType>(kv.getType());
   ArrayRef<int64_t> k = type.getShape();
   Value unit = reshapeTo(kv, {k[0], k[1], 1, k[2], k[3]});
-  SmallVector<int64_t> multiples = {1, 1, groups, 1, 1};
-  auto multAttr = DenseIntElementsAttr::get(
-      RankedTensorType::get({5}, rewriter.getIndexType()), multiples);
-  Value mult = tosa::ConstShapeOp::create(
-      rewriter, kv.getLoc(), tosa::shapeType::get(rewriter.getContext(), 5),
-      multAttr);
+  ImplicitLocOpBuilder b(kv.getLoc(), rewriter);
   Value tiled = tosa::TileOp::create(
-      rewriter, kv.getLoc(), type.clone({k[0], k[1], groups, k[2], k[3]}), unit,
-      mult);
+      b, type.clone({k[0], k[1], groups, k[2], k[3]}), unit,
+      tosa::getTosaConstShape(b, {1, 1, groups, 1, 1}));
   return reshapeTo(tiled, {k[0], k[1] * groups, k[2], k[3]});
 }
 
@@ -1624,15 +1616,12 @@ Outcome Raiser::trySoftmax(tosa::MatMulOp pv) {
     // attn's mask has all N rows: a key-padding mask [B, 1, 1, M] is tiled.
     mask = to4D(md.graphMask);
     auto type = staticType(mask);
-    if (type.getDimSize(2) != n)
+    if (type.getDimSize(2) != n) {
+      ImplicitLocOpBuilder b(mask.getLoc(), rewriter);
       mask = tosa::TileOp::create(
-          rewriter, mask.getLoc(),
-          type.clone({type.getDimSize(0), type.getDimSize(1), n, m}), mask,
-          tosa::ConstShapeOp::create(
-              rewriter, mask.getLoc(), tosa::shapeType::get(ctx, 4),
-              DenseIntElementsAttr::get(
-                  RankedTensorType::get({4}, rewriter.getIndexType()),
-                  ArrayRef<int64_t>{1, 1, n, 1})));
+          b, type.clone({type.getDimSize(0), type.getDimSize(1), n, m}), mask,
+          tosa::getTosaConstShape(b, {1, 1, n, 1}));
+    }
     if (md.graphMaskNegated)
       mask = tosa::LogicalNotOp::create(rewriter, mask.getLoc(), mask.getType(),
                                         mask);

@@ -20,10 +20,12 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 
@@ -253,11 +255,8 @@ private:
     return tosa::ConstOp::create(b, loc, type, makeDense(type, {v}));
   }
   Value shapeValue(llvm::ArrayRef<int64_t> dims) {
-    auto attrType =
-        RankedTensorType::get({int64_t(dims.size())}, b.getIndexType());
-    return tosa::ConstShapeOp::create(
-        b, loc, tosa::shapeType::get(ctx, dims.size()),
-        DenseIntElementsAttr::get(attrType, dims));
+    ImplicitLocOpBuilder ib(loc, b);
+    return tosa::getTosaConstShape(ib, dims);
   }
   Value reshape(Value v, llvm::ArrayRef<int64_t> shape);
   Value toRank(Value v, int64_t rank);
@@ -1943,8 +1942,7 @@ LogicalResult Importer::importConstantOfShape() {
     v = valuesOf(*t)[0];
   }
   auto type = tensorType(*shape, et);
-  return setOutput(0,
-                   Tensor{type, Value(), makeDense(type, {v}).reshape(type)});
+  return setOutput(0, Tensor{type, Value(), makeDense(type, {v})});
 }
 
 LogicalResult Importer::importShape() {
