@@ -518,6 +518,41 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
                                                : int64_t(options.vectorWidth));
 }
 
+void cascade::buildCascadeGPUPipeline(OpPassManager &pm,
+                                      const GPUPipelineOptions &options,
+                                      std::optional<Stage> stopAfter) {
+  if (options.raise) {
+    pm.addNestedPass<func::FuncOp>(attn::createAttnLiftLinalg());
+    pm.addNestedPass<func::FuncOp>(attn::createAttnRaise());
+  }
+  if (stopAfter == Stage::Attn)
+    return;
+  // The query heads of a GQA group as query rows of one head (decode: a
+  // group's rows fill the tensor-core tile instead of one row).
+  pm.addPass(attn::createAttnPackGQA());
+  pm.addPass(attn::createAttnDecompose());
+  if (stopAfter == Stage::Ein)
+    return;
+  pm.addPass(ein::createEinDeferDivision());
+  ein::EinOnePassOptions onePass;
+  onePass.rank = "m";
+  onePass.tile = options.tileM;
+  pm.addPass(ein::createEinOnePass(onePass));
+  // A query tile per CTA.
+  ein::EinTileParallelOptions tileQueries;
+  tileQueries.rank = "p";
+  tileQueries.tile = options.tileN;
+  pm.addPass(ein::createEinTileParallel(tileQueries));
+  if (options.sparsify)
+    pm.addPass(ein::createEinSparsify());
+  pm.addPass(ein::createEinSimplifyConditions());
+  if (stopAfter)
+    return;
+  pm.addPass(createConvertEinToGPU());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
 /// The `key=value` words of a pipeline's textual options, split where MLIR's
 /// option parser splits them: at spaces outside quotes and braces.
 static SmallVector<std::pair<llvm::StringRef, llvm::StringRef>>
@@ -624,6 +659,16 @@ void cascade::registerCascadePipelines() {
       "Compile with attention as calls of the runtime's reference "
       "implementation (what cascade-run --check compares with)",
       [](OpPassManager &pm) { buildCascadeReferencePipeline(pm); });
+  PassPipelineRegistration<GPUPipelineOptions>(
+      "cascade-gpu",
+      "Compile attention to GPU kernels in the gpu and nvgpu dialects: "
+      "attn-lift-linalg, attn-raise, attn-pack-gqa, attn-decompose, "
+      "ein-defer-division, "
+      "ein-one-pass, ein-tile-parallel (a query tile per CTA), ein-sparsify, "
+      "ein-simplify-conditions, cascade-convert-ein-to-gpu",
+      [](OpPassManager &pm, const GPUPipelineOptions &options) {
+        buildCascadeGPUPipeline(pm, options);
+      });
   // A step of the LLVM lowering, for its lit test.
   PassRegistration<CopiesToLinalgPass>();
   PassRegistration<ReadOnlyInputsPass>();

@@ -15,6 +15,7 @@
 #include "cascade/Pipelines/Pipelines.h"
 #include "cascade/Registration.h"
 #include "cascade/Target/CPU.h"
+#include "cascade/Target/PTX.h"
 #include "dialects/Ein/Transforms/Passes.h"
 
 #include "mlir/IR/AsmState.h"
@@ -66,6 +67,25 @@ static cl::opt<std::string>
                        "IR); dot: the cascades after ein-1pass as a Graphviz "
                        "graph; written to -o if given, else to stdout"),
               cl::value_desc("stage"), cl::cat(cascadecCategory));
+
+static cl::opt<std::string>
+    target("target",
+           cl::desc("What to compile for: cpu (the host, default) or nvptx "
+                    "(NVIDIA GPUs: PTX kernels plus JSON metadata)"),
+           cl::init("cpu"), cl::value_desc("cpu|nvptx"),
+           cl::cat(cascadecCategory));
+
+static cl::opt<std::string>
+    chip("chip",
+         cl::desc("With --target=nvptx: the GPU architecture, sm_80 or later "
+                  "(default sm_80; sm_90 for H100)"),
+         cl::init("sm_80"), cl::value_desc("sm_XY"), cl::cat(cascadecCategory));
+
+static cl::opt<std::string> ptxFeatures(
+    "ptx-features",
+    cl::desc("With --target=nvptx: LLVM NVPTX features, e.g. +ptx80 "
+             "(default: the PTX version the chip needs)"),
+    cl::value_desc("features"), cl::cat(cascadecCategory));
 
 static cl::opt<int64_t>
     tileM("tile-m",
@@ -133,6 +153,23 @@ running state marked, the tile classes in the label): render it with
 `dot -Tsvg`. Otherwise the extension of -o selects the output: .so a shared
 library, .o an object file, .ll optimized LLVM IR, .mlir LLVM-dialect MLIR.
 Code is optimized (-O3) for the CPU cascadec runs on.
+
+NVIDIA GPUs (--target=nvptx):
+  cascadec FILE.mlir --target=nvptx [--chip=sm_80] -o DIR
+  cascadec FILE.mlir --target=nvptx --emit=gpu|nvvm|llvm|ptx
+Every function made of attention on its arguments becomes one kernel per
+attention op, written as DIR/NAME.ptx with DIR/NAME.json beside it (entry
+name, chip, PTX version, threads per block, dynamic shared memory, grid,
+parameter list: what a launcher needs; see docs/GPU.md). The stages:
+  attn, ein, ein-1pass  as for the CPU, with the GPU's tiles (--tile-n rows
+             per CTA, default 64; --tile-m keys per step, default 64)
+  gpu        the kernels in the gpu and nvgpu dialects (mma.sync, ldmatrix,
+             cp.async), with their launch metadata
+  nvvm       the kernels in the LLVM and NVVM dialects
+  llvm       the kernels as LLVM IR
+  ptx        the PTX that LLVM's NVPTX backend emits
+Building PTX needs no CUDA installation; running it needs a GPU
+(cascade-run --target=nvptx).
 
 C ABI: every public function @f(tensor args...) -> (tensor results...) is
 exported as
@@ -303,6 +340,112 @@ static bool writeNative(mlir::ModuleOp module, const Plan &plan) {
   return true;
 }
 
+/// Checks the options of --target=nvptx; prints an error when they do not
+/// fit together.
+static bool checkNVPTXOptions() {
+  static const char *const stages[] = {"attn", "ein",  "ein-1pass", "gpu",
+                                       "nvvm", "llvm", "ptx"};
+  if (emitStage.getNumOccurrences() &&
+      !llvm::is_contained(stages, llvm::StringRef(emitStage))) {
+    reportError("unknown stage '{}' for --emit with --target=nvptx; valid are "
+                "attn, ein, ein-1pass, gpu, nvvm, llvm and ptx",
+                emitStage.getValue());
+    return false;
+  }
+  if (!emitStage.getNumOccurrences() && outputFilename.empty()) {
+    reportError("no output directory: give -o DIR (the kernels are written "
+                "as DIR/NAME.ptx and DIR/NAME.json), or --emit=STAGE");
+    return false;
+  }
+  if (splitKV.getNumOccurrences()) {
+    reportError("--split-kv is not supported with --target=nvptx yet");
+    return false;
+  }
+  return true;
+}
+
+/// Writes `text` to `path` ('-': stdout); returns the exit code.
+static int writeText(llvm::StringRef path, llvm::StringRef text) {
+  std::unique_ptr<llvm::ToolOutputFile> out = openTextOutput(path);
+  if (!out)
+    return 1;
+  out->os() << text;
+  out->os().flush();
+  if (out->os().has_error()) {
+    reportError("cannot write '{}': {}", path.str(),
+                out->os().error().message());
+    out->os().clear_error();
+    return 1;
+  }
+  out->keep();
+  return 0;
+}
+
+/// --target=nvptx: the GPU pipeline, then NVVM, LLVM IR or PTX.
+static int compileNVPTX(mlir::ModuleOp module, mlir::MLIRContext &context) {
+  std::string output = outputFilename.empty() ? "-" : outputFilename.getValue();
+  llvm::StringRef stage = emitStage.getNumOccurrences()
+                              ? llvm::StringRef(emitStage)
+                              : llvm::StringRef("");
+  cascade::GPUPipelineOptions pipeline;
+  pipeline.raise = raiseAttention;
+  if (tileM.getNumOccurrences())
+    pipeline.tileM = tileM;
+  if (tileN.getNumOccurrences())
+    pipeline.tileN = tileN;
+  auto printModule = [&]() {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module.print(os);
+    os << '\n';
+    return writeText(output, text);
+  };
+  if (stage == "attn" || stage == "ein" || stage == "ein-1pass") {
+    mlir::PassManager pm(&context);
+    if (mlir::failed(mlir::applyPassManagerCLOptions(pm)))
+      return 1;
+    cascade::buildCascadeGPUPipeline(pm, pipeline, cascade::parseStage(stage));
+    if (mlir::failed(pm.run(module)))
+      return 1;
+    return printModule();
+  }
+  cascade::PTXOptions options;
+  options.chip = chip;
+  options.features = ptxFeatures;
+  options.raise = raiseAttention;
+  options.tileM = tileM.getNumOccurrences() ? int64_t(tileM) : 0;
+  options.tileN = pipeline.tileN;
+  cascade::GPUStage gpuStage = llvm::StringSwitch<cascade::GPUStage>(stage)
+                                   .Case("gpu", cascade::GPUStage::GPU)
+                                   .Case("nvvm", cascade::GPUStage::NVVM)
+                                   .Case("llvm", cascade::GPUStage::LLVM)
+                                   .Default(cascade::GPUStage::PTX);
+  std::vector<cascade::PTXKernel> kernels;
+  std::string llvmIR;
+  if (mlir::failed(
+          cascade::compileToPTX(module, options, gpuStage, kernels, &llvmIR)))
+    return 1;
+  if (stage == "gpu" || stage == "nvvm")
+    return printModule();
+  if (stage == "llvm")
+    return writeText(output, llvmIR);
+  if (stage == "ptx") {
+    std::string text;
+    for (const cascade::PTXKernel &k : kernels)
+      text += "// kernel " + k.name + "\n" + k.ptx;
+    return writeText(output, text);
+  }
+  if (kernels.empty()) {
+    reportError("no kernel to write: the module has no attention");
+    return 1;
+  }
+  if (llvm::Error err = cascade::writePTXKernels(output, kernels)) {
+    reportError(std::move(err));
+    return 1;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
 
@@ -313,9 +456,19 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(cascadecCategory);
   cl::ParseCommandLineOptions(argc, argv, overview);
 
-  std::optional<Plan> plan = makePlan();
-  if (!plan)
+  if (target != "cpu" && target != "nvptx") {
+    reportError("unknown --target '{}'; valid are cpu and nvptx",
+                target.getValue());
     return 1;
+  }
+  std::optional<Plan> plan;
+  if (target == "cpu") {
+    plan = makePlan();
+    if (!plan)
+      return 1;
+  } else if (!checkNVPTXOptions()) {
+    return 1;
+  }
 
   bool isONNX = llvm::StringRef(inputFilename).ends_with(".onnx");
   cascade::ONNXImportOptions onnxOptions;
@@ -363,6 +516,9 @@ int main(int argc, char **argv) {
           : mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
   if (!module)
     return 1;
+
+  if (target == "nvptx")
+    return compileNVPTX(*module, context);
 
   mlir::PassManager pm(&context);
   if (mlir::failed(mlir::applyPassManagerCLOptions(pm)))

@@ -7,6 +7,7 @@
 #ifndef CASCADE_CONVERSION_PASSES_H
 #define CASCADE_CONVERSION_PASSES_H
 
+#include "cascade/Conversion/EinToGPU.h"
 #include "cascade/Conversion/EinToLoops.h"
 #include "cascade/Conversion/VectorizeTiles.h"
 

@@ -116,4 +116,60 @@ def VectorizeTiles : Pass<"cascade-vectorize-tiles"> {
   ];
 }
 
+def ConvertEinToGPU : Pass<"cascade-convert-ein-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Compile each one-pass cascade to a GPU kernel (tensor cores)";
+  let description = [{
+    Rewrites every function of the module, which must be made of one-pass
+    cascades on its arguments (with reshapes around them), into kernels:
+    one `gpu.module` holding one `gpu.func` per cascade, both named after
+    the function (`NAME_i` for the i-th of several cascades). The function itself is removed: the kernels are
+    launched from their metadata, the `cascade.kernel` dictionary on each
+    `gpu.func` (grid, block, dynamic shared memory, parameter list).
+
+    The cascade must come from `ein-one-pass` and `ein-tile-parallel`: a
+    query tile of 16 to 128 rows (one warp per 16 rows) per CTA, the key
+    tiles as the iterative rank. Its einsums are recognized by their ranks:
+    the score contraction `Q K^T` and the value contraction `P V` run on
+    tensor cores (`nvgpu.ldmatrix`, `nvgpu.mma.sync` m16n8k16) for f16
+    inputs, as FMAs of shared-memory operands for f32 (a SIMT path); the
+    einsums over the score tile (modifiers, masks, exponentials), the row
+    reductions (quad shuffles), the recurrences (running state in registers,
+    carried by the key loop) and the einsums after the loop are evaluated
+    from their map regions, element by element, on the accumulator
+    fragments. K and V tiles are double-buffered in shared memory with
+    `nvgpu.device_async_copy` (cp.async), prefetching the next tile while
+    the current one is computed. With a `#ein.tile_map`, the key loop runs
+    over the visited tiles only, and full tiles skip the conditions.
+
+    ```mlir
+    gpu.module @attention {
+      gpu.func @attention(%q: memref<2x8x100x64xf16>, ...) kernel
+          attributes {cascade.kernel = {grid = array<i64: 2, 16, 1>, ...}} {
+        %smem = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+        ...
+        %r = scf.for %m1 = %lo to %hi step %c1 iter_args(...) {
+          nvgpu.device_async_copy ...           // K, V[m1 + 1]
+          nvgpu.device_async_wait ... {numGroups = 1 : i32}
+          gpu.barrier
+          %a = nvgpu.ldmatrix %q_tile[...] ...
+          %s = nvgpu.mma.sync(%a, %b, %acc) {mmaShape = [16, 8, 16]} ...
+          ...
+        }
+      }
+    }
+    ```
+
+    What it cannot compile (another shape of cascade, computed inputs,
+    dynamic shapes, head dims that are not multiples of 16, bf16 before
+    its lowering exists) is refused with an error that says what.
+  }];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::NVVM::NVVMDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // CASCADE_CONVERSION_PASSES_TD

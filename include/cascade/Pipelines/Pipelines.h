@@ -104,6 +104,35 @@ llvm::Error buildCascadeCPUPipeline(mlir::OpPassManager &pm,
 void buildCascadeReferencePipeline(mlir::OpPassManager &pm);
 
 /// Registers `cascade-cpu` and `cascade-reference` as named pipelines.
+/// Options of the `cascade-gpu` pipeline (attention to GPU kernels).
+struct GPUPipelineOptions
+    : public mlir::PassPipelineOptions<GPUPipelineOptions> {
+  Option<int64_t> tileM{*this, "tile-m",
+                        llvm::cl::desc("key tile size (keys per step of the "
+                                       "key loop; a multiple of 16, <= 128)"),
+                        llvm::cl::init(64)};
+  Option<int64_t> tileN{
+      *this, "tile-n",
+      llvm::cl::desc("query tile size: rows per CTA, one warp per 16 (16, "
+                     "32, ..., 128)"),
+      llvm::cl::init(64)};
+  Option<bool> raise{*this, "raise",
+                     llvm::cl::desc("raise attention found in a model graph "
+                                    "to attn ops first (attn-raise)"),
+                     llvm::cl::init(true)};
+  Option<bool> sparsify{
+      *this, "sparsify",
+      llvm::cl::desc("skip the key tiles a mask removes and drop the mask on "
+                     "the tiles it keeps whole (ein-sparsify)"),
+      llvm::cl::init(true)};
+};
+
+/// The GPU flow up to `cascade-convert-ein-to-gpu` (the `gpu` stage), or
+/// earlier: the ein stages as the CPU flow has them, with the GPU's tiles.
+void buildCascadeGPUPipeline(mlir::OpPassManager &pm,
+                             const GPUPipelineOptions &options,
+                             std::optional<Stage> stopAfter = std::nullopt);
+
 void registerCascadePipelines();
 
 } // namespace cascade

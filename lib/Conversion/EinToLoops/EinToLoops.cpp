@@ -32,8 +32,8 @@ using namespace cascade;
 using namespace cascade::ein;
 
 /// Whether the point (`dims`)[`syms`] lies in one of `sets`: an i1.
-static Value setsHold(OpBuilder &b, Location l, ArrayRef<IntegerSet> sets,
-                      ArrayRef<Value> dims, ArrayRef<Value> syms) {
+Value cascade::emitSetsHold(OpBuilder &b, Location l, ArrayRef<IntegerSet> sets,
+                            ArrayRef<Value> dims, ArrayRef<Value> syms) {
   Value any;
   for (IntegerSet set : sets) {
     Value all = arith::ConstantIntOp::create(b, l, 1, 1);
@@ -50,6 +50,50 @@ static Value setsHold(OpBuilder &b, Location l, ArrayRef<IntegerSet> sets,
     any = any ? arith::OrIOp::create(b, l, any, all) : all;
   }
   return any ? any : Value(arith::ConstantIntOp::create(b, l, 0, 1));
+}
+
+void cascade::emitSetBounds(OpBuilder &rw, Location loc, IntegerSet set,
+                            unsigned pos, ArrayRef<Value> dims,
+                            ArrayRef<Value> syms, Value &lower, Value &upper) {
+  auto indexConst = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(rw, loc, v);
+  };
+  // A constraint `a * x + rest >= 0` bounds x: x >= ceil(-rest / a) for
+  // a > 0, x <= floor(rest / -a) for a < 0 (an equality is both).
+  // Constraints not linear in x are left to the test of each point.
+  unsigned nd = set.getNumDims(), ns = set.getNumSymbols();
+  MLIRContext *ctx = rw.getContext();
+  SmallVector<AffineExpr> plusOne, zero;
+  for (unsigned d = 0; d < nd; ++d) {
+    AffineExpr x = getAffineDimExpr(d, ctx);
+    plusOne.push_back(d == pos ? x + 1 : x);
+    zero.push_back(d == pos ? getAffineConstantExpr(0, ctx) : x);
+  }
+  for (unsigned i = 0; i < set.getNumConstraints(); ++i) {
+    AffineExpr c = set.getConstraint(i);
+    for (int sign : {1, -1}) {
+      if (sign < 0 && !set.isEq(i))
+        break;
+      AffineExpr e = c * sign;
+      auto a = dyn_cast<AffineConstantExpr>(
+          simplifyAffineExpr(e.replaceDims(plusOne) - e, nd, ns));
+      if (!a || a.getValue() == 0)
+        continue;
+      AffineExpr rest = simplifyAffineExpr(e.replaceDims(zero), nd, ns);
+      Value r = affine::expandAffineExpr(rw, loc, rest, dims, syms);
+      if (a.getValue() > 0) {
+        Value neg = arith::SubIOp::create(rw, loc, indexConst(0), r);
+        Value bound =
+            arith::CeilDivSIOp::create(rw, loc, neg, indexConst(a.getValue()));
+        lower = arith::MaxSIOp::create(rw, loc, lower, bound);
+      } else {
+        Value bound =
+            arith::FloorDivSIOp::create(rw, loc, r, indexConst(-a.getValue()));
+        bound = arith::AddIOp::create(rw, loc, bound, indexConst(1));
+        upper = arith::MinSIOp::create(rw, loc, upper, bound);
+      }
+    }
+  }
 }
 
 namespace {
@@ -189,42 +233,7 @@ void CascadeLowering::tileMapPoint(SmallVectorImpl<Value> &dims,
 void CascadeLowering::boundsOf(IntegerSet set, unsigned pos,
                                ArrayRef<Value> dims, ArrayRef<Value> syms,
                                Value &lower, Value &upper) {
-  // A constraint `a * x + rest >= 0` bounds x: x >= ceil(-rest / a) for
-  // a > 0, x <= floor(rest / -a) for a < 0 (an equality is both).
-  // Constraints not linear in x are left to the test of each point.
-  unsigned nd = set.getNumDims(), ns = set.getNumSymbols();
-  MLIRContext *ctx = rw.getContext();
-  SmallVector<AffineExpr> plusOne, zero;
-  for (unsigned d = 0; d < nd; ++d) {
-    AffineExpr x = getAffineDimExpr(d, ctx);
-    plusOne.push_back(d == pos ? x + 1 : x);
-    zero.push_back(d == pos ? getAffineConstantExpr(0, ctx) : x);
-  }
-  for (unsigned i = 0; i < set.getNumConstraints(); ++i) {
-    AffineExpr c = set.getConstraint(i);
-    for (int sign : {1, -1}) {
-      if (sign < 0 && !set.isEq(i))
-        break;
-      AffineExpr e = c * sign;
-      auto a = dyn_cast<AffineConstantExpr>(
-          simplifyAffineExpr(e.replaceDims(plusOne) - e, nd, ns));
-      if (!a || a.getValue() == 0)
-        continue;
-      AffineExpr rest = simplifyAffineExpr(e.replaceDims(zero), nd, ns);
-      Value r = affine::expandAffineExpr(rw, loc, rest, dims, syms);
-      if (a.getValue() > 0) {
-        Value neg = arith::SubIOp::create(rw, loc, indexConst(0), r);
-        Value bound =
-            arith::CeilDivSIOp::create(rw, loc, neg, indexConst(a.getValue()));
-        lower = arith::MaxSIOp::create(rw, loc, lower, bound);
-      } else {
-        Value bound =
-            arith::FloorDivSIOp::create(rw, loc, r, indexConst(-a.getValue()));
-        bound = arith::AddIOp::create(rw, loc, bound, indexConst(1));
-        upper = arith::MinSIOp::create(rw, loc, upper, bound);
-      }
-    }
-  }
+  emitSetBounds(rw, loc, set, pos, dims, syms, lower, upper);
 }
 
 std::pair<Value, Value> CascadeLowering::visitedRange() {
@@ -844,7 +853,7 @@ LogicalResult CascadeLowering::lowerEinsum(EinsumOp e) {
           // The condition on the ranks at this point: a union of
           // conjunctions.
           pointRanks();
-          any = setsHold(b, l, cond, dimValues, symValues);
+          any = emitSetsHold(b, l, cond, dimValues, symValues);
         }
         if (keep)
           any = any ? arith::AndIOp::create(b, l, any, keep) : keep;
@@ -963,7 +972,7 @@ LogicalResult CascadeLowering::run() {
         SmallVector<Value> tileDims, tileSyms;
         tileMapPoint(tileDims, tileSyms);
         Value visit =
-            setsHold(rw, loc, tiles.getVisitSets(), tileDims, tileSyms);
+            emitSetsHold(rw, loc, tiles.getVisitSets(), tileDims, tileSyms);
         // The run-time class of the tile: 0 empty, 1 full, 2 partial.
         Value runtimePartial;
         if (classifier) {
@@ -991,9 +1000,10 @@ LogicalResult CascadeLowering::run() {
             return failure();
           unmasked = false;
         } else {
-          Value partial = partialSets.empty() ? runtimePartial
-                                              : setsHold(rw, loc, partialSets,
-                                                         tileDims, tileSyms);
+          Value partial =
+              partialSets.empty()
+                  ? runtimePartial
+                  : emitSetsHold(rw, loc, partialSets, tileDims, tileSyms);
           if (!partialSets.empty() && runtimePartial)
             partial = arith::OrIOp::create(rw, loc, partial, runtimePartial);
           auto partialIf = scf::IfOp::create(rw, loc, TypeRange{}, partial,
