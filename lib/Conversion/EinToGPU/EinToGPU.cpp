@@ -134,7 +134,12 @@ private:
   /// The value of operand `i` of `e` at `pt`.
   FailureOr<Value> operandAt(EinsumOp e, unsigned i, Point pt,
                              const llvm::StringMap<Value> &ranks);
-  /// Evaluates the map region of `e` at `pt` (without its condition).
+  /// Evaluates the map region of `e` at `pt` (without its condition): its
+  /// value and, for a predicated einsum, its predicate. The operands in
+  /// `unread` are taken as zeros (for a predicate of a contraction).
+  FailureOr<SmallVector<Value>> evaluateAll(EinsumOp e, Point pt,
+                                            ArrayRef<unsigned> unread);
+  /// The value of the map region of `e` at `pt`.
   FailureOr<Value> evaluate(EinsumOp e, Point pt);
 
   /// Stages rows [0, rows) of tile `tileIndex` (of `rank1`/`rank0`) of the
@@ -197,13 +202,14 @@ private:
 // Analysis
 //===----------------------------------------------------------------------===//
 
-/// Multiplies out the map body of the score contraction: the product of
-/// its two arguments (possibly extended to f32) and constants. Returns the
-/// constant factor, or nothing when the body is not of that form.
-static std::optional<double> productScale(EinsumOp e) {
+/// Multiplies out the value of the map body of a contraction (its first
+/// yielded value; a second is the predicate): the product of arguments `a`
+/// and `b` (possibly extended to f32) and constants. Returns the constant
+/// factor, or nothing when the value is not of that form.
+static std::optional<double> productScale(EinsumOp e, unsigned a, unsigned b) {
   Block &body = e.getMapBlock();
   auto yield = cast<YieldOp>(body.getTerminator());
-  if (yield.getValues().size() != 1)
+  if (yield.getValues().empty() || yield.getValues().size() > 2)
     return std::nullopt;
   double scale = 1.0;
   SmallVector<unsigned> args;
@@ -227,16 +233,9 @@ static std::optional<double> productScale(EinsumOp e) {
   if (!walk(yield.getValues()[0]))
     return std::nullopt;
   llvm::sort(args);
-  if (args != SmallVector<unsigned>{0, 1})
+  if (args != SmallVector<unsigned>{std::min(a, b), std::max(a, b)})
     return std::nullopt;
   return scale;
-}
-
-/// Whether the map body of the value contraction is `x * v` (operands
-/// possibly extended to f32).
-static bool isPlainProduct(EinsumOp e) {
-  std::optional<double> s = productScale(e);
-  return s && *s == 1.0;
 }
 
 LogicalResult KernelBuilder::analyze() {
@@ -323,7 +322,7 @@ LogicalResult KernelBuilder::analyze() {
       StringRef r = e.getRankName(reduced[0]);
       if (r != inner) {
         // The score contraction: Q and K, both cascade inputs.
-        if (qk || e.getInputs().size() != 2 ||
+        if (qk || e.getInputs().size() < 2 ||
             !llvm::all_of(e.getInputs(),
                           [](Value v) { return isa<BlockArgument>(v); }) ||
             !hasInner)
@@ -337,8 +336,19 @@ LogicalResult KernelBuilder::analyze() {
       if (e.isRecurrence())
         return refuse(e, "recurrence '" + e.getName() + "' reduces keys");
       // A contraction with V, or a row reduction.
-      bool readsInput = llvm::any_of(
-          e.getInputs(), [](Value v) { return isa<BlockArgument>(v); });
+      // A contraction with the values has an output rank (the value rank)
+      // that the rows do not have; a row reduction has none.
+      bool readsInput = false;
+      for (AffineExpr r : e.getOutputMap().getResults())
+        if (auto d = dyn_cast<AffineDimExpr>(r)) {
+          StringRef n = e.getRankName(d.getPosition());
+          bool isRow = n == iter || n == qOuter || n == qInner;
+          bool isParallel = false;
+          for (Value in : e.getInputs())
+            if (auto pd = in.getDefiningOp<EinsumOp>())
+              isParallel |= pd.rankIndex(n) >= 0;
+          readsInput |= !isRow && !isParallel;
+        }
       if (readsInput) {
         if (pv)
           return refuse(e, "more than one contraction with the values ('" +
@@ -412,24 +422,47 @@ LogicalResult KernelBuilder::analyze() {
                     "a result of the cascade is not computed after the key "
                     "loop");
 
-  // Element types and sizes.
-  auto qType = cast<RankedTensorType>(qk.getInputs()[0].getType());
-  auto kType = cast<RankedTensorType>(qk.getInputs()[1].getType());
-  // Q is the operand that varies along the query rows.
+  // Element types and sizes. The score contraction's Q and K are the
+  // operands read along the head rank; its other operands (document ids,
+  // masks, key lengths) only feed its predicate. Q varies along the rows.
   auto readsRank = [&](EinsumOp e, unsigned i, StringRef rank) {
     int64_t d = e.rankIndex(rank);
     return d >= 0 && e.getInputMap(i).isFunctionOfDim(d);
   };
-  if (readsRank(qk, 1, qInner))
-    std::swap(qInput, kInput), std::swap(qType, kType);
+  SmallVector<unsigned> qkMain, pvMain;
+  for (unsigned i = 0; i < qk.getInputs().size(); ++i)
+    if (readsRank(qk, i, headRank))
+      qkMain.push_back(i);
+  if (qkMain.size() != 2)
+    return refuse(qk, "the score contraction must read two operands along "
+                      "the head dimension");
+  qInput = qkMain[0];
+  kInput = qkMain[1];
+  if (readsRank(qk, kInput, qInner))
+    std::swap(qInput, kInput);
+  auto qType = cast<RankedTensorType>(qk.getInputs()[qInput].getType());
+  auto kType = cast<RankedTensorType>(qk.getInputs()[kInput].getType());
   if (readsRank(qk, qInput, inner) || readsRank(qk, kInput, qInner) ||
       readsRank(qk, kInput, qOuter))
     return refuse(qk, "the score contraction does not read queries and keys "
                       "separately");
-  vOperand = isa<BlockArgument>(pv.getInputs()[1]) ? 1 : 0;
-  pOperand = 1 - vOperand;
-  if (pv.getInputs().size() != 2 ||
-      isa<BlockArgument>(pv.getInputs()[pOperand]))
+  // The value contraction: a score tensor of the tile and V (read along the
+  // value rank); other operands feed its predicate.
+  bool foundP = false, foundV = false;
+  for (auto [i, in] : llvm::enumerate(pv.getInputs())) {
+    if (auto def = in.getDefiningOp<EinsumOp>()) {
+      if (foundP)
+        return refuse(pv, "the value contraction reads two score tensors");
+      pOperand = i;
+      foundP = true;
+    } else if (readsRank(pv, i, valRank)) {
+      if (foundV)
+        return refuse(pv, "the value contraction reads two value tensors");
+      vOperand = i;
+      foundV = true;
+    }
+  }
+  if (!foundP || !foundV)
     return refuse(pv, "the value contraction must read one score tensor and "
                       "the values");
   auto pDef = pv.getInputs()[pOperand].getDefiningOp<EinsumOp>();
@@ -463,11 +496,12 @@ LogicalResult KernelBuilder::analyze() {
                           ", Dv = " + Twine(valDim));
   if (headDim > 256 || valDim > 256)
     return refuse(qk, "head dims above 256");
-  std::optional<double> s = productScale(qk);
+  std::optional<double> s = productScale(qk, qInput, kInput);
   if (!s)
     return refuse(qk, "the score contraction's body is not a scaled product");
   scale = *s;
-  if (!isPlainProduct(pv))
+  std::optional<double> one = productScale(pv, pOperand, vOperand);
+  if (!one || *one != 1.0)
     return refuse(pv, "the value contraction's body is not a plain product");
 
   // Order: the einsums of the key loop, by dependence, where reading a
@@ -690,12 +724,19 @@ FailureOr<Value> KernelBuilder::operandAt(EinsumOp e, unsigned i, Point pt,
   return failure();
 }
 
-FailureOr<Value> KernelBuilder::evaluate(EinsumOp e, Point pt) {
+FailureOr<SmallVector<Value>>
+KernelBuilder::evaluateAll(EinsumOp e, Point pt, ArrayRef<unsigned> unread) {
   llvm::StringMap<Value> ranks;
   pointRanks(pt, ranks);
   Block &body = e.getMapBlock();
   IRMapping map;
   for (unsigned i = 0; i < e.getInputs().size(); ++i) {
+    Type t = body.getArgument(i).getType();
+    if (llvm::is_contained(unread, i)) {
+      map.map(body.getArgument(i),
+              arith::ConstantOp::create(b, loc, b.getZeroAttr(t)));
+      continue;
+    }
     FailureOr<Value> v = operandAt(e, i, pt, ranks);
     if (failed(v))
       return failure();
@@ -713,7 +754,17 @@ FailureOr<Value> KernelBuilder::evaluate(EinsumOp e, Point pt) {
     }
     b.clone(op, map);
   }
-  return map.lookup(cast<YieldOp>(body.getTerminator()).getValues()[0]);
+  SmallVector<Value> out;
+  for (Value v : cast<YieldOp>(body.getTerminator()).getValues())
+    out.push_back(map.lookupOrDefault(v));
+  return out;
+}
+
+FailureOr<Value> KernelBuilder::evaluate(EinsumOp e, Point pt) {
+  FailureOr<SmallVector<Value>> all = evaluateAll(e, pt, {});
+  if (failed(all))
+    return failure();
+  return (*all)[0];
 }
 
 //===----------------------------------------------------------------------===//
@@ -990,44 +1041,69 @@ FailureOr<SmallVector<Value>> KernelBuilder::tileBody(Value buf,
                                                       bool conditions) {
   unsigned nScore = tileM / 8 * 4, nAcc = valDim / 8 * 4;
   // Points of the score tile: inside |m|, and the condition where asked.
-  auto holds = [&](EinsumOp e, unsigned k) -> Value {
+  // Points of the score tile that count: inside |m|, the condition where
+  // asked, the predicate (data-dependent masks) always.
+  auto holds = [&](EinsumOp e, unsigned k, Value pred) -> Value {
     Value in = valid[k];
     if (conditions && !e.getConditionSets().empty()) {
       llvm::StringMap<Value> ranks;
       pointRanks({Point::Score, k}, ranks);
       in = arith::AndIOp::create(b, loc, in, conditionAt(e, ranks));
     }
+    if (pred)
+      in = arith::AndIOp::create(b, loc, in, pred);
     return in;
+  };
+  auto predicated = [](EinsumOp e) {
+    return cast<YieldOp>(e.getMapBlock().getTerminator()).getValues().size() >
+           1;
+  };
+  // The predicate of a contraction, its main operands left unread.
+  auto contractionPredicate = [&](EinsumOp e, unsigned k,
+                                  ArrayRef<unsigned> main) -> FailureOr<Value> {
+    if (!predicated(e))
+      return Value();
+    FailureOr<SmallVector<Value>> all = evaluateAll(e, {Point::Score, k}, main);
+    if (failed(all))
+      return failure();
+    return (*all)[1];
   };
   {
     SmallVector<Value> s = scores(buf);
     Value c = f32(scale);
     Value fill = f32(qk.getEffectiveFill());
+    bool masked =
+        (conditions && !qk.getConditionSets().empty()) || predicated(qk);
     for (unsigned k = 0; k < nScore; ++k) {
       Value v = arith::MulFOp::create(b, loc, s[k], c);
-      if (conditions && !qk.getConditionSets().empty())
-        v = arith::SelectOp::create(b, loc, holds(qk, k), v, fill);
+      if (masked) {
+        FailureOr<Value> pred = contractionPredicate(qk, k, {qInput, kInput});
+        if (failed(pred))
+          return failure();
+        v = arith::SelectOp::create(b, loc, holds(qk, k, *pred), v, fill);
+      }
       s[k] = v;
     }
     values[qk] = s;
   }
   for (EinsumOp e : inLoop) {
     Kind k = kindOf(e);
-    Type f32Type = b.getF32Type();
-    (void)f32Type;
     switch (k) {
     case Kind::QK:
       break;
     case Kind::Elem: {
       SmallVector<Value> out;
       Value fill = f32(e.getEffectiveFill());
+      bool masked =
+          (conditions && !e.getConditionSets().empty()) || predicated(e);
       for (unsigned i = 0; i < nScore; ++i) {
-        FailureOr<Value> v = evaluate(e, {Point::Score, i});
+        FailureOr<SmallVector<Value>> v = evaluateAll(e, {Point::Score, i}, {});
         if (failed(v))
           return failure();
-        Value r = *v;
-        if (conditions && !e.getConditionSets().empty())
-          r = arith::SelectOp::create(b, loc, holds(e, i), r, fill);
+        Value r = (*v)[0];
+        if (masked)
+          r = arith::SelectOp::create(
+              b, loc, holds(e, i, v->size() > 1 ? (*v)[1] : Value()), r, fill);
         out.push_back(r);
       }
       values[e] = out;
@@ -1041,10 +1117,13 @@ FailureOr<SmallVector<Value>> KernelBuilder::tileBody(Value buf,
         for (unsigned i = 0; i < nScore; ++i) {
           if ((i % 4) / 2 != r)
             continue;
-          FailureOr<Value> v = evaluate(e, {Point::Score, i});
+          FailureOr<SmallVector<Value>> v =
+              evaluateAll(e, {Point::Score, i}, {});
           if (failed(v))
             return failure();
-          Value x = arith::SelectOp::create(b, loc, holds(e, i), *v, identity);
+          Value x = arith::SelectOp::create(
+              b, loc, holds(e, i, v->size() > 1 ? (*v)[1] : Value()), (*v)[0],
+              identity);
           acc = combine(b, loc, e.getReduction(), acc, x);
         }
         // The four threads of a row.
@@ -1074,9 +1153,14 @@ FailureOr<SmallVector<Value>> KernelBuilder::tileBody(Value buf,
       auto pDef = pv.getInputs()[pOperand].getDefiningOp<EinsumOp>();
       SmallVector<Value> p;
       Value zero = f32(0.0);
-      for (unsigned i = 0; i < nScore; ++i)
-        p.push_back(arith::SelectOp::create(b, loc, holds(pv, i),
+      for (unsigned i = 0; i < nScore; ++i) {
+        FailureOr<Value> pred =
+            contractionPredicate(pv, i, {pOperand, vOperand});
+        if (failed(pred))
+          return failure();
+        p.push_back(arith::SelectOp::create(b, loc, holds(pv, i, *pred),
                                             values[pDef][i], zero));
+      }
       values[e] = valueProduct(p, buf);
       break;
     }

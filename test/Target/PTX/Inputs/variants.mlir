@@ -33,7 +33,19 @@ func.func @decode(%q: tensor<1x32x1x128xf16>, %k: tensor<1x8x4096x128xf16>, %v: 
   %o = attn.attention %q, %k, %v : tensor<1x32x1x128xf16>, tensor<1x8x4096x128xf16>, tensor<1x8x4096x128xf16> -> tensor<1x32x1x128xf16>
   return %o : tensor<1x32x1x128xf16>
 }
-func.func @d256(%q: tensor<1x2x70x256xf16>, %k: tensor<1x2x90x256xf16>, %v: tensor<1x2x90x256xf16>) -> tensor<1x2x70x256xf16> {
-  %o = attn.attention %q, %k, %v : tensor<1x2x70x256xf16>, tensor<1x2x90x256xf16>, tensor<1x2x90x256xf16> -> tensor<1x2x70x256xf16>
-  return %o : tensor<1x2x70x256xf16>
+func.func @doc(%q: tensor<2x4x100x64xf16>, %k: tensor<2x4x100x64xf16>, %v: tensor<2x4x100x64xf16>, %qd: tensor<2x100xi32>, %kd: tensor<2x100xi32>) -> tensor<2x4x100x64xf16> {
+  %o = attn.attention %q, %k, %v q_doc_ids(%qd : tensor<2x100xi32>) k_doc_ids(%kd : tensor<2x100xi32>) {causal = #attn.causal<top_left>} : tensor<2x4x100x64xf16>, tensor<2x4x100x64xf16>, tensor<2x4x100x64xf16> -> tensor<2x4x100x64xf16>
+  return %o : tensor<2x4x100x64xf16>
+}
+func.func @dense(%q: tensor<2x4x100x64xf16>, %k: tensor<2x4x90x64xf16>, %v: tensor<2x4x90x64xf16>, %m: tensor<2x1x100x90xi1>) -> tensor<2x4x100x64xf16> {
+  %o = attn.attention %q, %k, %v mask(%m : tensor<2x1x100x90xi1>) : tensor<2x4x100x64xf16>, tensor<2x4x90x64xf16>, tensor<2x4x90x64xf16> -> tensor<2x4x100x64xf16>
+  return %o : tensor<2x4x100x64xf16>
+}
+func.func @lens(%q: tensor<2x4x100x64xf16>, %k: tensor<2x4x90x64xf16>, %v: tensor<2x4x90x64xf16>, %l: tensor<2xi32>) -> tensor<2x4x100x64xf16> {
+  %o = attn.attention %q, %k, %v kv_lengths(%l : tensor<2xi32>) : tensor<2x4x100x64xf16>, tensor<2x4x90x64xf16>, tensor<2x4x90x64xf16> -> tensor<2x4x100x64xf16>
+  return %o : tensor<2x4x100x64xf16>
+}
+func.func @lse(%q: tensor<1x2x64x64xf16>, %k: tensor<1x2x64x64xf16>, %v: tensor<1x2x64x64xf16>) -> (tensor<1x2x64x64xf16>, tensor<1x2x64xf32>) {
+  %o, %l = attn.attention %q, %k, %v {return_lse} : tensor<1x2x64x64xf16>, tensor<1x2x64x64xf16>, tensor<1x2x64x64xf16> -> tensor<1x2x64x64xf16>, tensor<1x2x64xf32>
+  return %o, %l : tensor<1x2x64x64xf16>, tensor<1x2x64xf32>
 }
