@@ -546,6 +546,14 @@ void cascade::buildCascadeGPUPipeline(OpPassManager &pm,
   if (options.sparsify)
     pm.addPass(ein::createEinSparsify());
   pm.addPass(ein::createEinSimplifyConditions());
+  // Decode and long-KV prefill with few CTAs: the keys in parts, one CTA
+  // each, and a second kernel that merges their states.
+  ein::EinSplitOptions split;
+  split.parts = options.split;
+  // ein-split splits when the parallel points are fewer than 4 x `threads`:
+  // here, when the CTAs are fewer than the multiprocessors.
+  split.threads = (options.multiprocessors + 3) / 4;
+  pm.addPass(ein::createEinSplit(split));
   if (stopAfter)
     return;
   pm.addPass(createConvertEinToGPU());
@@ -665,7 +673,8 @@ void cascade::registerCascadePipelines() {
       "attn-lift-linalg, attn-raise, attn-pack-gqa, attn-decompose, "
       "ein-defer-division, "
       "ein-one-pass, ein-tile-parallel (a query tile per CTA), ein-sparsify, "
-      "ein-simplify-conditions, cascade-convert-ein-to-gpu",
+      "ein-simplify-conditions, ein-split (split-KV when CTAs are few), "
+      "cascade-convert-ein-to-gpu",
       [](OpPassManager &pm, const GPUPipelineOptions &options) {
         buildCascadeGPUPipeline(pm, options);
       });

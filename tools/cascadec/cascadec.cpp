@@ -357,10 +357,7 @@ static bool checkNVPTXOptions() {
                 "as DIR/NAME.ptx and DIR/NAME.json), or --emit=STAGE");
     return false;
   }
-  if (splitKV.getNumOccurrences()) {
-    reportError("--split-kv is not supported with --target=nvptx yet");
-    return false;
-  }
+
   return true;
 }
 
@@ -404,6 +401,7 @@ static int compileNVPTX(mlir::ModuleOp module, mlir::MLIRContext &context) {
     mlir::PassManager pm(&context);
     if (mlir::failed(mlir::applyPassManagerCLOptions(pm)))
       return 1;
+    pipeline.split = splitKV;
     cascade::buildCascadeGPUPipeline(pm, pipeline, cascade::parseStage(stage));
     if (mlir::failed(pm.run(module)))
       return 1;
@@ -414,6 +412,7 @@ static int compileNVPTX(mlir::ModuleOp module, mlir::MLIRContext &context) {
   options.features = ptxFeatures;
   options.raise = raiseAttention;
   options.tileM = tileM.getNumOccurrences() ? int64_t(tileM) : 0;
+  options.split = splitKV;
   options.tileN = pipeline.tileN;
   cascade::GPUStage gpuStage = llvm::StringSwitch<cascade::GPUStage>(stage)
                                    .Case("gpu", cascade::GPUStage::GPU)

@@ -125,6 +125,18 @@ struct GPUPipelineOptions
       llvm::cl::desc("skip the key tiles a mask removes and drop the mask on "
                      "the tiles it keeps whole (ein-sparsify)"),
       llvm::cl::init(true)};
+  Option<int64_t> split{
+      *this, "split",
+      llvm::cl::desc("parts the keys are split into, each a CTA with its own "
+                     "running state, merged by a second kernel (split-KV "
+                     "decode): 0 chooses from the shape and "
+                     "`multiprocessors`, 1 never splits"),
+      llvm::cl::init(0)};
+  Option<int64_t> multiprocessors{
+      *this, "multiprocessors",
+      llvm::cl::desc("streaming multiprocessors of the GPU, for choosing the "
+                     "split (108: A100, 132: H100)"),
+      llvm::cl::init(132)};
 };
 
 /// The GPU flow up to `cascade-convert-ein-to-gpu` (the `gpu` stage), or

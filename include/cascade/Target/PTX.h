@@ -43,6 +43,14 @@
 // are the function's `cascade.name` argument/result attributes where present,
 // else `argN` / `resultN`.
 //
+// A function can take several kernels: with split-KV, one kernel computes
+// the partial states of the parts of the keys into "scratch" parameters
+// (named `<cascade>.<i>`, f32, allocated by the launcher, no initial value
+// needed) and a second merges them into the outputs. Every kernel of a
+// function takes the same parameter list (arguments, results, scratch) and
+// its record says `"launch_order": i` of `"launches": n`; launch them in
+// that order on the same buffers.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef CASCADE_TARGET_PTX_H
@@ -85,6 +93,9 @@ struct PTXOptions {
   /// Query rows per CTA (one warp per 16) and keys per step (0: 64, or 32
   /// for head dims above 128).
   int64_t tileN = 64, tileM = 0;
+  /// Parts of split-KV (0: chosen from the shape and the chip's
+  /// multiprocessors; 1: no split).
+  int64_t split = 0;
 };
 
 /// Compiles every attention op of `module` to a kernel. On success the

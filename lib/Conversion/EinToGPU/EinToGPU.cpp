@@ -46,6 +46,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace cascade {
 #define GEN_PASS_DEF_CONVERTEINTOGPU
@@ -74,9 +75,123 @@ enum class Kind {
 /// One kernel parameter: a function argument or result.
 struct Param {
   std::string name;
-  bool output;
+  std::string kind; ///< input, output, or scratch (between two kernels)
   RankedTensorType type;
 };
+
+/// Stores `v` at `ix` (in the `shape` of a cascade result) into the flat
+/// `param`, through the reshapes and prefix slices of `chain` between the
+/// cascade and the function's result, where `inside` holds.
+void storeResult(OpBuilder &b, Location loc, Value v, SmallVector<Value> ix,
+                 SmallVector<int64_t> shape, ArrayRef<Operation *> chain,
+                 Value inside, Value param, Type want) {
+  auto idx = [&](int64_t c) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, c);
+  };
+  auto linearize = [&](ArrayRef<Value> at, ArrayRef<int64_t> dims) {
+    Value lin = idx(0);
+    for (auto [i, x] : llvm::enumerate(at))
+      lin = arith::AddIOp::create(
+          b, loc, arith::MulIOp::create(b, loc, lin, idx(dims[i])), x);
+    return lin;
+  };
+  for (Operation *op : chain) {
+    if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
+      auto out = slice.getType().getShape();
+      for (auto [d, x] : llvm::enumerate(ix))
+        inside = arith::AndIOp::create(
+            b, loc, inside,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x,
+                                  idx(out[d])));
+      shape.assign(out.begin(), out.end());
+      continue;
+    }
+    // A reshape: through the linear offset.
+    auto to = cast<ShapedType>(op->getResult(0).getType()).getShape();
+    Value lin = linearize(ix, shape);
+    ix.assign(to.size(), Value());
+    for (int64_t d = to.size() - 1; d >= 0; --d) {
+      ix[d] = arith::RemUIOp::create(b, loc, lin, idx(to[d]));
+      lin = arith::DivUIOp::create(b, loc, lin, idx(to[d]));
+    }
+    shape.assign(to.begin(), to.end());
+  }
+  auto ifOp = scf::IfOp::create(b, loc, inside, /*withElse=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  if (v.getType() != want) {
+    if (want.getIntOrFloatBitWidth() < v.getType().getIntOrFloatBitWidth())
+      v = arith::TruncFOp::create(b, loc, want, v);
+    else
+      v = arith::ExtFOp::create(b, loc, want, v);
+  }
+  memref::StoreOp::create(b, loc, v, param, ValueRange{linearize(ix, shape)});
+}
+
+/// A kernel `name` in `module` taking the parameters as memrefs, with flat
+/// (1-D) views of them in `flat`.
+gpu::GPUFuncOp createKernel(OpBuilder &b, Location loc, gpu::GPUModuleOp module,
+                            StringRef name, ArrayRef<Param> paramList,
+                            int64_t threads, SmallVectorImpl<Value> &flat) {
+  b.setInsertionPointToEnd(module.getBody());
+  SmallVector<Type> argTypes;
+  for (const Param &p : paramList)
+    argTypes.push_back(
+        MemRefType::get(p.type.getShape(), p.type.getElementType()));
+  auto kernel =
+      gpu::GPUFuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  kernel.setKnownBlockSizeAttr(
+      b.getDenseI32ArrayAttr({(int32_t)threads, 1, 1}));
+  Block &entry = kernel.getBody().front();
+  b.setInsertionPointToStart(&entry);
+  for (auto [i, p] : llvm::enumerate(paramList)) {
+    Value arg = entry.getArgument(i);
+    auto type = cast<MemRefType>(arg.getType());
+    if (type.getRank() == 1) {
+      flat.push_back(arg);
+      continue;
+    }
+    ReassociationIndices all;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      all.push_back(d);
+    flat.push_back(memref::CollapseShapeOp::create(
+        b, loc, arg, ArrayRef<ReassociationIndices>{all}));
+  }
+  return kernel;
+}
+
+/// The `cascade.kernel` dictionary: what a launcher needs.
+DictionaryAttr kernelInfo(OpBuilder &b, StringRef function,
+                          ArrayRef<int64_t> grid,
+                          ArrayRef<std::string> gridExpr, int64_t threads,
+                          int64_t smem, ArrayRef<int64_t> tiles, StringRef path,
+                          ArrayRef<Param> paramList, int64_t order,
+                          int64_t count) {
+  SmallVector<NamedAttribute> info;
+  info.push_back(b.getNamedAttr("function", b.getStringAttr(function)));
+  info.push_back(b.getNamedAttr("grid", b.getDenseI64ArrayAttr(grid)));
+  SmallVector<StringRef> expr(gridExpr.begin(), gridExpr.end());
+  info.push_back(b.getNamedAttr("grid_expr", b.getStrArrayAttr(expr)));
+  info.push_back(
+      b.getNamedAttr("block", b.getDenseI64ArrayAttr({threads, 1, 1})));
+  info.push_back(
+      b.getNamedAttr("dynamic_shared_memory", b.getI64IntegerAttr(smem)));
+  info.push_back(b.getNamedAttr("tiles", b.getDenseI64ArrayAttr(tiles)));
+  info.push_back(b.getNamedAttr("path", b.getStringAttr(path)));
+  info.push_back(b.getNamedAttr("launch_order", b.getI64IntegerAttr(order)));
+  info.push_back(b.getNamedAttr("launches", b.getI64IntegerAttr(count)));
+  SmallVector<Attribute> ps;
+  for (const Param &p : paramList) {
+    SmallVector<NamedAttribute> entries;
+    entries.push_back(b.getNamedAttr("name", b.getStringAttr(p.name)));
+    entries.push_back(b.getNamedAttr("kind", b.getStringAttr(p.kind)));
+    entries.push_back(b.getNamedAttr("type", TypeAttr::get(p.type)));
+    ps.push_back(b.getDictionaryAttr(entries));
+  }
+  info.push_back(b.getNamedAttr("params", b.getArrayAttr(ps)));
+  return b.getDictionaryAttr(info);
+}
 
 /// Where a value of the einsums lives for one thread: which element of the
 /// score fragments, of the output fragments, or which of its two rows.
@@ -99,8 +214,8 @@ public:
   LogicalResult build(gpu::GPUModuleOp module, StringRef name,
                       ArrayRef<Param> params, ArrayRef<int64_t> paramOfInput,
                       ArrayRef<int64_t> paramOfResult,
-                      ArrayRef<SmallVector<Operation *>> inputChains,
-                      ArrayRef<SmallVector<Operation *>> resultChains);
+                      ArrayRef<SmallVector<Operation *>> resultChains,
+                      int64_t order, int64_t count);
 
 private:
   InFlightDiagnostic refuse(Operation *at, const Twine &why) {
@@ -118,6 +233,9 @@ private:
                                           APFloat((float)v));
   }
 
+  /// Whether key `col` of key tile `tile` exists: inside the key rank and,
+  /// for a part of a split rank, inside the whole rank.
+  Value keyInside(Value tile, Value col);
   /// The rank values at a point of the current tile.
   void pointRanks(Point pt, llvm::StringMap<Value> &ranks);
   /// Applies `map` (over `e`'s ranks and symbols) at `ranks`.
@@ -259,6 +377,16 @@ LogicalResult KernelBuilder::analyze() {
     return refuse(cascade, "the iterative rank '" + iter +
                                "' is not the outer part of a partition");
   StringRef keyParent = iterRank.getParent().getValue();
+  // The key rank and what it is part of (split-KV: `m = ms * C + ml`,
+  // `ml = m1 * tile + m0`).
+  llvm::StringSet<> keyRanks;
+  for (RankAttr r = cascade.lookupRank(keyParent); r;
+       r = r.isPartition() ? cascade.lookupRank(r.getParent().getValue())
+                           : RankAttr()) {
+    keyRanks.insert(r.getName().getValue());
+    if (!r.isPartition())
+      break;
+  }
   for (Attribute a : cascade.getRanks()) {
     auto r = cast<RankAttr>(a);
     if (!r.isPartition())
@@ -268,6 +396,8 @@ LogicalResult KernelBuilder::analyze() {
         inner = r.getName().str();
       continue;
     }
+    if (keyRanks.contains(r.getParent().getValue()))
+      continue;
     (r.isOuterPart() ? qOuter : qInner) = r.getName().str();
   }
   if (inner.empty() || qOuter.empty() || qInner.empty())
@@ -585,6 +715,33 @@ LogicalResult KernelBuilder::analyze() {
 // Values at a point
 //===----------------------------------------------------------------------===//
 
+Value KernelBuilder::keyInside(Value tile, Value col) {
+  RankAttr r = cascade.lookupRank(iter);
+  Value pos = add(mul(tile, idx(tileM)), col);
+  Value inside = Value();
+  while (r && r.isPartition()) {
+    StringRef parent = r.getParent().getValue();
+    Value in = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, pos,
+                                     idx(cascade.staticExtent(parent)));
+    inside = inside ? arith::AndIOp::create(b, loc, inside, in) : in;
+    RankAttr up = cascade.lookupRank(parent);
+    if (!up || !up.isInnerPart())
+      break;
+    // parent = outer * tile + parent: the outer part is a parallel rank.
+    Value outer;
+    for (Attribute a : cascade.getRanks()) {
+      auto o = cast<RankAttr>(a);
+      if (o.isOuterPart() && o.getParent() == up.getParent())
+        outer = fixed.lookup(o.getName().getValue());
+    }
+    if (!outer)
+      break;
+    pos = add(mul(outer, idx(up.getTile())), pos);
+    r = up;
+  }
+  return inside;
+}
+
 void KernelBuilder::pointRanks(Point pt, llvm::StringMap<Value> &ranks) {
   ranks = fixed;
   if (keyTile)
@@ -599,12 +756,8 @@ void KernelBuilder::pointRanks(Point pt, llvm::StringMap<Value> &ranks) {
     return;
   unsigned nb = pt.k / 4, c = pt.k % 2;
   Value col = add(add(idx(nb * 8 + c), t), t); // nb * 8 + 2t + c
-  if (pt.kind == Point::Score && keyTile) {
-    Value key = add(mul(keyTile, idx(tileM)), col);
-    Value in = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, key,
-                                     idx(extentM));
-    col = arith::SelectOp::create(b, loc, in, col, idx(0));
-  }
+  if (pt.kind == Point::Score && keyTile)
+    col = arith::SelectOp::create(b, loc, keyInside(keyTile, col), col, idx(0));
   ranks[pt.kind == Point::Score ? inner : valRank] = col;
 }
 
@@ -784,7 +937,7 @@ void KernelBuilder::stageTile(EinsumOp e, unsigned input, StringRef rank1,
   int64_t perRow = cols / vec, chunks = rows * perRow;
   int64_t threads = warps * 32;
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  int64_t extent = rank1 == iter ? extentM : extentN;
+  int64_t extent = extentN;
   int64_t stride = rank1 == iter ? tileM : tileN;
   for (int64_t i = 0; i < chunks; i += threads) {
     Value id = add(tid, idx(i));
@@ -793,9 +946,12 @@ void KernelBuilder::stageTile(EinsumOp e, unsigned input, StringRef rank1,
     id = arith::SelectOp::create(b, loc, inTile, id, idx(0));
     Value row = arith::DivUIOp::create(b, loc, id, idx(perRow));
     Value col = mul(arith::RemUIOp::create(b, loc, id, idx(perRow)), idx(vec));
-    Value pos = add(mul(tileIndex, idx(stride)), row);
-    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, pos,
-                                         idx(extent));
+    Value inside =
+        rank1 == iter
+            ? keyInside(tileIndex, row)
+            : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                    add(mul(tileIndex, idx(stride)), row),
+                                    idx(extent));
     inside = arith::AndIOp::create(
         b, loc, inside,
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row,
@@ -1194,36 +1350,11 @@ LogicalResult
 KernelBuilder::build(gpu::GPUModuleOp module, StringRef name,
                      ArrayRef<Param> paramList, ArrayRef<int64_t> paramOfInput,
                      ArrayRef<int64_t> paramOfResult,
-                     ArrayRef<SmallVector<Operation *>> inputChains,
-                     ArrayRef<SmallVector<Operation *>> resultChains) {
-  b.setInsertionPointToEnd(module.getBody());
-  SmallVector<Type> argTypes;
-  for (const Param &p : paramList)
-    argTypes.push_back(
-        MemRefType::get(p.type.getShape(), p.type.getElementType()));
-  auto kernel =
-      gpu::GPUFuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
-  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+                     ArrayRef<SmallVector<Operation *>> resultChains,
+                     int64_t order, int64_t count) {
   int64_t threads = warps * 32;
-  kernel.setKnownBlockSizeAttr(
-      b.getDenseI32ArrayAttr({(int32_t)threads, 1, 1}));
-  Block &entry = kernel.getBody().front();
-  b.setInsertionPointToStart(&entry);
-
-  // Flat views of the parameters.
-  for (auto [i, p] : llvm::enumerate(paramList)) {
-    Value arg = entry.getArgument(i);
-    auto type = cast<MemRefType>(arg.getType());
-    if (type.getRank() == 1) {
-      params.push_back(arg);
-      continue;
-    }
-    ReassociationIndices all;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      all.push_back(d);
-    params.push_back(memref::CollapseShapeOp::create(
-        b, loc, arg, ArrayRef<ReassociationIndices>{all}));
-  }
+  gpu::GPUFuncOp kernel =
+      createKernel(b, loc, module, name, paramList, threads, params);
   inputParam.assign(paramOfInput.begin(), paramOfInput.end());
 
   // Threads and the CTA's parallel point.
@@ -1374,9 +1505,7 @@ KernelBuilder::build(gpu::GPUModuleOp module, StringRef name,
     for (unsigned k = 0; k < tileM / 8 * 4; ++k) {
       unsigned nb = k / 4, c = k % 2;
       Value col = add(add(idx(nb * 8 + c), t), t);
-      Value key = add(mul(keyTile, idx(tileM)), col);
-      valid.push_back(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                            key, idx(extentM)));
+      valid.push_back(keyInside(keyTile, col));
     }
 
     SmallVector<Value> nextState;
@@ -1449,87 +1578,243 @@ KernelBuilder::build(gpu::GPUModuleOp module, StringRef name,
       SmallVector<Value> ix = applyMap(e, e.getOutputMap(), ranks);
       auto shape =
           SmallVector<int64_t>(cast<RankedTensorType>(e.getType()).getShape());
-      Value inside = rowValid[acc ? (i % 4) / 2 : i];
-      for (Operation *op : resultChains[ri]) {
-        if (auto slice = dyn_cast<tensor::ExtractSliceOp>(op)) {
-          auto out = slice.getType().getShape();
-          for (auto [d, v] : llvm::enumerate(ix))
-            inside = arith::AndIOp::create(
-                b, loc, inside,
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, v,
-                                      idx(out[d])));
-          shape.assign(out.begin(), out.end());
-          continue;
-        }
-        // A reshape: through the linear offset.
-        auto to = cast<ShapedType>(op->getResult(0).getType()).getShape();
-        Value lin = linearize(ix, shape);
-        ix.assign(to.size(), Value());
-        for (int64_t d = to.size() - 1; d >= 0; --d) {
-          ix[d] = arith::RemUIOp::create(b, loc, lin, idx(to[d]));
-          lin = arith::DivUIOp::create(b, loc, lin, idx(to[d]));
-        }
-        shape.assign(to.begin(), to.end());
-      }
-      auto ifOp = scf::IfOp::create(b, loc, inside, /*withElse=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      Value v = values[e][i];
-      Type want = param.type.getElementType();
-      if (v.getType() != want) {
-        if (want.getIntOrFloatBitWidth() < v.getType().getIntOrFloatBitWidth())
-          v = arith::TruncFOp::create(b, loc, want, v);
-        else
-          v = arith::ExtFOp::create(b, loc, want, v);
-      }
-      memref::StoreOp::create(b, loc, v, params[paramOfResult[ri]],
-                              ValueRange{linearize(ix, shape)});
+      storeResult(b, loc, values[e][i], ix, shape, resultChains[ri],
+                  rowValid[acc ? (i % 4) / 2 : i], params[paramOfResult[ri]],
+                  param.type.getElementType());
     }
   }
   gpu::ReturnOp::create(b, loc);
-  (void)inputChains;
 
   // What a launcher needs.
   int64_t gridY = 1;
   for (StringRef r : parallel)
     gridY *= cascade.staticExtent(r);
   int64_t gridX = cascade.staticExtent(qOuter);
-  SmallVector<NamedAttribute> info;
-  info.push_back(b.getNamedAttr("function", b.getStringAttr(func.getName())));
-  info.push_back(
-      b.getNamedAttr("grid", b.getDenseI64ArrayAttr({gridX, gridY, 1})));
   std::string gx =
       "ceildiv(" + std::to_string(extentN) + ", " + std::to_string(tileN) + ")";
   std::string gy;
   for (StringRef r : parallel)
     gy += (gy.empty() ? "" : " * ") + std::string("|") + r.str() + "|";
-  info.push_back(b.getNamedAttr(
-      "grid_expr", b.getStrArrayAttr({gx, gy.empty() ? "1" : gy, "1"})));
-  info.push_back(
-      b.getNamedAttr("block", b.getDenseI64ArrayAttr({threads, 1, 1})));
-  info.push_back(
-      b.getNamedAttr("dynamic_shared_memory", b.getI64IntegerAttr(smem)));
-  info.push_back(
-      b.getNamedAttr("tiles", b.getDenseI64ArrayAttr({tileN, tileM})));
-  info.push_back(b.getNamedAttr(
-      "path", b.getStringAttr(tensorCores ? "mma.sync" : "simt")));
-  SmallVector<Attribute> ps;
-  for (const Param &p : paramList) {
-    SmallVector<NamedAttribute> entries;
-    entries.push_back(b.getNamedAttr("name", b.getStringAttr(p.name)));
-    entries.push_back(
-        b.getNamedAttr("kind", b.getStringAttr(p.output ? "output" : "input")));
-    entries.push_back(b.getNamedAttr("type", TypeAttr::get(p.type)));
-    ps.push_back(b.getDictionaryAttr(entries));
-  }
-  info.push_back(b.getNamedAttr("params", b.getArrayAttr(ps)));
-  kernel->setAttr("cascade.kernel", b.getDictionaryAttr(info));
+  kernel->setAttr("cascade.kernel",
+                  kernelInfo(b, func.getName(), {gridX, gridY, 1},
+                             {gx, gy.empty() ? "1" : gy, "1"}, threads, smem,
+                             {tileN, tileM}, tensorCores ? "mma.sync" : "simt",
+                             paramList, order, count));
   return success();
 }
 
 //===----------------------------------------------------------------------===//
 // The pass
 //===----------------------------------------------------------------------===//
+
+//===----------------------------------------------------------------------===//
+// Cascades without a key loop (the merge of split-KV parts)
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// A kernel that evaluates a cascade without recurrences one thread per
+/// element of each result: every einsum at a point is its map region there,
+/// reduced over its reduced ranks by loops. The merge of split-KV parts is
+/// such a cascade (a max, a factor and two sums over the parts per row).
+class ScalarKernel {
+public:
+  ScalarKernel(CascadeOp cascade, func::FuncOp func)
+      : cascade(cascade), func(func), loc(cascade.getLoc()),
+        b(cascade.getContext()) {}
+
+  LogicalResult build(gpu::GPUModuleOp module, StringRef name,
+                      ArrayRef<Param> paramList, ArrayRef<int64_t> inputParam,
+                      ArrayRef<int64_t> resultParam,
+                      ArrayRef<SmallVector<Operation *>> resultChains,
+                      int64_t order, int64_t count) {
+    auto yield = cast<YieldOp>(cascade.getBodyBlock().getTerminator());
+    for (EinsumOp e : cascade.getBodyBlock().getOps<EinsumOp>())
+      if (e.isRecurrence())
+        return e.emitError() << "cannot compile for nvptx: recurrence '"
+                             << e.getName() << "' outside a key loop";
+    int64_t threads = 128, most = 1;
+    for (Value v : yield.getValues())
+      most =
+          std::max(most, cast<RankedTensorType>(v.getType()).getNumElements());
+    createKernel(b, loc, module, name, paramList, threads, params);
+    inputs.assign(inputParam.begin(), inputParam.end());
+    Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+    Value bx = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+    Value id = add(mul(bx, idx(threads)), tid);
+    for (auto [ri, v] : llvm::enumerate(yield.getValues())) {
+      auto e = v.getDefiningOp<EinsumOp>();
+      if (!e)
+        return cascade.emitError()
+               << "cannot compile for nvptx: a result of cascade '"
+               << cascade.getName() << "' is not an einsum";
+      auto type = cast<RankedTensorType>(e.getType());
+      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                           id, idx(type.getNumElements()));
+      auto ifOp = scf::IfOp::create(b, loc, inside, /*withElse=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      // The point of this thread, along the result's ranks.
+      llvm::StringMap<Value> ranks;
+      SmallVector<Value> ix(type.getRank());
+      Value rest = id;
+      for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+        ix[d] = arith::RemUIOp::create(b, loc, rest, idx(type.getDimSize(d)));
+        rest = arith::DivUIOp::create(b, loc, rest, idx(type.getDimSize(d)));
+        ranks[e.getRankName(e.getOutputDim(d))] = ix[d];
+      }
+      FailureOr<Value> value = evaluate(e, ranks);
+      if (failed(value))
+        return failure();
+      const Param &param = paramList[resultParam[ri]];
+      storeResult(b, loc, *value, ix, SmallVector<int64_t>(type.getShape()),
+                  resultChains[ri], arith::ConstantIntOp::create(b, loc, 1, 1),
+                  params[resultParam[ri]], param.type.getElementType());
+    }
+    gpu::ReturnOp::create(b, loc);
+    auto kernel = cast<gpu::GPUFuncOp>(module.lookupSymbol(name));
+    int64_t blocks = (most + threads - 1) / threads;
+    kernel->setAttr(
+        "cascade.kernel",
+        kernelInfo(b, func.getName(), {blocks, 1, 1},
+                   {"ceildiv(" + std::to_string(most) + ", 128)", "1", "1"},
+                   threads, 0, {}, "simt", paramList, order, count));
+    return success();
+  }
+
+private:
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+
+  SmallVector<Value> dimsAndSyms(EinsumOp e, const llvm::StringMap<Value> &r,
+                                 SmallVectorImpl<Value> &syms) {
+    SmallVector<Value> dims;
+    for (unsigned d = 0; d < e.getNumRanks(); ++d) {
+      Value v = r.lookup(e.getRankName(d));
+      dims.push_back(v ? v : idx(0));
+    }
+    for (Attribute a : e.getSymbols())
+      syms.push_back(idx(cascade.staticExtent(cast<StringAttr>(a).getValue())));
+    return dims;
+  }
+
+  /// The value of `e` at the point `ranks` (its output ranks).
+  FailureOr<Value> evaluate(EinsumOp e, const llvm::StringMap<Value> &ranks) {
+    Block &body = e.getMapBlock();
+    SmallVector<unsigned> reduced = e.getReducedDims();
+    Type type = cast<YieldOp>(body.getTerminator()).getValues()[0].getType();
+    double fillValue = e.getEffectiveFill();
+    Value fill =
+        arith::ConstantOp::create(b, loc, b.getFloatAttr(type, fillValue));
+    // One point of the iteration space: the body, its predicate and the
+    // condition.
+    auto point = [&](const llvm::StringMap<Value> &at)
+        -> FailureOr<std::pair<Value, Value>> {
+      IRMapping map;
+      for (unsigned i = 0; i < e.getInputs().size(); ++i) {
+        Value in = e.getInputs()[i];
+        SmallVector<Value> syms;
+        SmallVector<Value> dims = dimsAndSyms(e, at, syms);
+        SmallVector<Value> ix;
+        for (AffineExpr r : e.getInputMap(i).getResults())
+          ix.push_back(affine::expandAffineExpr(b, loc, r, dims, syms));
+        if (auto arg = dyn_cast<BlockArgument>(in)) {
+          auto t = cast<RankedTensorType>(in.getType());
+          Value lin = idx(0);
+          for (auto [d, x] : llvm::enumerate(ix))
+            lin = add(mul(lin, idx(t.getDimSize(d))), x);
+          map.map(body.getArgument(i),
+                  memref::LoadOp::create(b, loc,
+                                         params[inputs[arg.getArgNumber()]],
+                                         ValueRange{lin}));
+          continue;
+        }
+        auto def = in.getDefiningOp<EinsumOp>();
+        llvm::StringMap<Value> defRanks;
+        for (auto [pos, x] : llvm::enumerate(ix))
+          defRanks[def.getRankName(def.getOutputDim(pos))] = x;
+        FailureOr<Value> v = evaluate(def, defRanks);
+        if (failed(v))
+          return failure();
+        map.map(body.getArgument(i), *v);
+      }
+      for (Operation &op : body.without_terminator()) {
+        if (auto ix = dyn_cast<IndexOp>(op)) {
+          Value v = at.lookup(ix.getRank());
+          map.map(ix.getResult(), v ? v : idx(0));
+        } else if (auto ex = dyn_cast<ExtentOp>(op)) {
+          map.map(ex.getResult(), idx(cascade.staticExtent(ex.getRank())));
+        } else {
+          b.clone(op, map);
+        }
+      }
+      auto yielded = cast<YieldOp>(body.getTerminator()).getValues();
+      Value keep = arith::ConstantIntOp::create(b, loc, 1, 1);
+      if (yielded.size() > 1)
+        keep = map.lookupOrDefault(yielded[1]);
+      if (!e.getConditionSets().empty()) {
+        SmallVector<Value> syms;
+        SmallVector<Value> dims = dimsAndSyms(e, at, syms);
+        keep = arith::AndIOp::create(
+            b, loc, keep,
+            emitSetsHold(b, loc, e.getConditionSets(), dims, syms));
+      }
+      return std::make_pair(map.lookupOrDefault(yielded[0]), keep);
+    };
+    if (reduced.empty()) {
+      auto pv = point(ranks);
+      if (failed(pv))
+        return failure();
+      return Value(
+          arith::SelectOp::create(b, loc, pv->second, pv->first, fill));
+    }
+    // Loops over the reduced ranks, the partial reduction carried.
+    std::function<FailureOr<Value>(unsigned, llvm::StringMap<Value>, Value)>
+        loop = [&](unsigned k, llvm::StringMap<Value> at,
+                   Value acc) -> FailureOr<Value> {
+      if (k == reduced.size()) {
+        auto pv = point(at);
+        if (failed(pv))
+          return failure();
+        Value x = arith::SelectOp::create(b, loc, pv->second, pv->first, fill);
+        switch (e.getReduction()) {
+        case ReductionKind::Add:
+          return Value(arith::AddFOp::create(b, loc, acc, x));
+        case ReductionKind::Mul:
+          return Value(arith::MulFOp::create(b, loc, acc, x));
+        case ReductionKind::Max:
+          return Value(arith::MaximumFOp::create(b, loc, acc, x));
+        case ReductionKind::Min:
+          return Value(arith::MinimumFOp::create(b, loc, acc, x));
+        case ReductionKind::None:
+          return x;
+        }
+        return x;
+      }
+      StringRef rank = e.getRankName(reduced[k]);
+      auto forOp =
+          scf::ForOp::create(b, loc, idx(0), idx(cascade.staticExtent(rank)),
+                             idx(1), ValueRange{acc});
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(forOp.getBody());
+      at[rank] = forOp.getInductionVar();
+      FailureOr<Value> next = loop(k + 1, at, forOp.getRegionIterArgs()[0]);
+      if (failed(next))
+        return failure();
+      scf::YieldOp::create(b, loc, *next);
+      return Value(forOp.getResult(0));
+    };
+    return loop(0, ranks, fill);
+  }
+
+  CascadeOp cascade;
+  func::FuncOp func;
+  Location loc;
+  OpBuilder b;
+  SmallVector<Value> params;
+  SmallVector<int64_t> inputs;
+};
+} // namespace
 
 /// The function argument behind a cascade input, through reshapes.
 static Value argumentBehind(Value v, SmallVectorImpl<Operation *> &chain) {
@@ -1556,7 +1841,8 @@ struct ConvertEinToGPUPass
     if (cascades.empty())
       return fail(fn, "function '" + fn.getName() +
                           "' has no attention (no ein.cascade) to compile");
-    // Parameters: the arguments, then the results.
+    // Parameters: the arguments, the results, then the tensors one kernel
+    // passes to the next (split-KV's partial states).
     SmallVector<Param> params;
     for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes())) {
       auto t = dyn_cast<RankedTensorType>(type);
@@ -1565,7 +1851,7 @@ struct ConvertEinToGPUPass
                             " is not a statically shaped tensor");
       auto name = fn.getArgAttrOfType<StringAttr>(i, "cascade.name");
       params.push_back(
-          {name ? name.str() : "arg" + std::to_string(i), false, t});
+          {name ? name.str() : "arg" + std::to_string(i), "input", t});
     }
     unsigned numArgs = params.size();
     for (auto [i, type] : llvm::enumerate(fn.getResultTypes())) {
@@ -1575,7 +1861,7 @@ struct ConvertEinToGPUPass
                             " is not a statically shaped tensor");
       auto name = fn.getResultAttrOfType<StringAttr>(i, "cascade.name");
       params.push_back(
-          {name ? name.str() : "result" + std::to_string(i), true, t});
+          {name ? name.str() : "result" + std::to_string(i), "output", t});
     }
     // Everything in the function is a cascade, a reshape of an argument,
     // or a reshape/slice of a cascade result.
@@ -1618,27 +1904,43 @@ struct ConvertEinToGPUPass
         return fail(fn, "a cascade result is returned twice");
       feeds[cur] = {(unsigned)ri, chain};
     }
+    // Cascade results read by a later cascade: scratch buffers.
+    llvm::DenseMap<Value, int64_t> scratch;
+    for (CascadeOp c : cascades)
+      for (auto [i, r] : llvm::enumerate(c.getResults())) {
+        if (feeds.count(r))
+          continue;
+        if (!llvm::all_of(r.getUsers(),
+                          [](Operation *u) { return isa<CascadeOp>(u); }))
+          return fail(c, "a cascade result is neither returned nor read by "
+                         "another cascade");
+        scratch[r] = params.size();
+        params.push_back({c.getName().str() + "." + std::to_string(i),
+                          "scratch", cast<RankedTensorType>(r.getType())});
+      }
     for (auto [ci, c] : llvm::enumerate(cascades)) {
-      KernelBuilder kb(c, fn);
-      if (failed(kb.analyze()))
-        return failure();
       SmallVector<int64_t> inputParam;
-      SmallVector<SmallVector<Operation *>> inputChains;
       for (Value in : c.getInputs()) {
+        if (scratch.count(in)) {
+          inputParam.push_back(scratch[in]);
+          continue;
+        }
         SmallVector<Operation *> chain;
         Value arg = argumentBehind(in, chain);
         if (!arg)
           return fail(c, "a cascade input is not a function argument "
                          "(computed inputs are not compiled for nvptx yet)");
         inputParam.push_back(cast<BlockArgument>(arg).getArgNumber());
-        inputChains.push_back(chain);
       }
       SmallVector<int64_t> resultParam;
       SmallVector<SmallVector<Operation *>> resultChains;
       for (Value r : c.getResults()) {
+        if (scratch.count(r)) {
+          resultParam.push_back(scratch[r]);
+          resultChains.push_back({});
+          continue;
+        }
         auto it = feeds.find(r);
-        if (it == feeds.end())
-          return fail(c, "a cascade result is not a function result");
         resultParam.push_back(numArgs + it->second.first);
         resultChains.push_back(it->second.second);
       }
@@ -1648,9 +1950,23 @@ struct ConvertEinToGPUPass
       // One gpu.module per kernel: one PTX file each.
       OpBuilder mb(fn);
       auto module = gpu::GPUModuleOp::create(mb, c.getLoc(), name);
-      if (failed(kb.build(module, name, params, inputParam, resultParam,
-                          inputChains, resultChains)))
-        return failure();
+      // A cascade that only reads what earlier kernels wrote (the merge of
+      // split-KV parts) is evaluated one thread per result element; the
+      // others must be one-pass attention.
+      bool merge = llvm::all_of(c.getInputs(),
+                                [&](Value in) { return scratch.count(in); });
+      if (!merge) {
+        KernelBuilder kb(c, fn);
+        if (failed(kb.analyze()) ||
+            failed(kb.build(module, name, params, inputParam, resultParam,
+                            resultChains, ci, cascades.size())))
+          return failure();
+      } else {
+        ScalarKernel sk(c, fn);
+        if (failed(sk.build(module, name, params, inputParam, resultParam,
+                            resultChains, ci, cascades.size())))
+          return failure();
+      }
     }
     return success();
   }

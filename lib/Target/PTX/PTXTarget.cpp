@@ -189,6 +189,12 @@ llvm::json::Object recordOf(gpu::GPUFuncOp fn, DictionaryAttr info,
   r["tiles"] = ints(info.get("tiles"));
   if (auto p = info.getAs<StringAttr>("path"))
     r["path"] = p.str();
+  // A function of several kernels (split-KV: the parts, then the merge)
+  // launches them in this order on the same parameters.
+  if (auto o = info.getAs<IntegerAttr>("launch_order"))
+    r["launch_order"] = o.getInt();
+  if (auto n = info.getAs<IntegerAttr>("launches"))
+    r["launches"] = n.getInt();
   llvm::json::Array params;
   SmallVector<RankedTensorType> types;
   if (auto a = info.getAs<ArrayAttr>("params"))
@@ -264,6 +270,13 @@ LogicalResult cascade::compileToPTX(ModuleOp module, const PTXOptions &options,
   GPUPipelineOptions gpuOptions;
   gpuOptions.raise = options.raise;
   gpuOptions.tileN = options.tileN;
+  gpuOptions.split = options.split;
+  // Streaming multiprocessors of the chip's largest part (A100: 108, A10 /
+  // RTX 30: 84, L40 / RTX 40: 142, H100 SXM: 132).
+  gpuOptions.multiprocessors = sm >= 90   ? 132
+                               : sm == 89 ? 142
+                               : sm == 86 ? 84
+                                          : 108;
   if (options.tileM > 0)
     gpuOptions.tileM = options.tileM;
   if (options.raise) {
