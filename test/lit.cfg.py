@@ -48,6 +48,7 @@ tools = [
         "cascadec",
         "cascade-bench",
         "cascade-capi-test",
+        "cascade-cuda-test",
     ]
 ]
 llvm_config.add_tool_substitutions(tools, [config.cascade_tools_dir])
@@ -58,6 +59,22 @@ if os.path.exists(os.path.join(config.cascade_tools_dir, "cascade-bench")):
     config.available_features.add("cascade-bench")
 if os.path.exists("/usr/local/cuda/bin/ptxas") or shutil.which("ptxas"):
     config.available_features.add("ptxas")
+# A CUDA driver that loads: tests that expect none are unsupported there.
+# The stand-in driver (test/CUDA/FakeDriver.cpp) runs the CUDA runtime's
+# tests on any machine, loaded through CASCADE_CUDA_DRIVER.
+try:
+    import ctypes as _ctypes
+
+    _ctypes.CDLL("libcuda.so.1")
+    config.available_features.add("cuda-driver")
+except OSError:
+    pass
+config.substitutions.append(
+    (
+        "%fake_cuda_driver",
+        os.path.join(config.cascade_obj_root, "lib", "libcascade-fake-cuda.so"),
+    )
+)
 # Graphviz's dot renders the graphs of ein-print-graph.
 if shutil.which("dot"):
     config.available_features.add("graphviz")
@@ -80,6 +97,9 @@ def _python_has(module):
 
 if _python_has("numpy"):
     config.available_features.add("numpy")
+# PyTorch (CPU is enough): the GPU validation script's self-test.
+if _python_has("torch"):
+    config.available_features.add("torch")
 
 # The ONNX importer (built when libonnx-dev was found), and the node tests of
 # Debian's libonnx-testdata, read with python3-onnx.
