@@ -8,6 +8,11 @@
 // ratios, the compile time and the error against an fp64 reference on
 // sampled query rows; --json writes the same as records.
 //
+// With --target=nvptx it compiles each configuration to a PTX kernel
+// instead, runs it on the GPU through the CUDA driver, times it with CUDA
+// events and reports TFLOP/s (GB/s for decode, against the device's copy
+// bandwidth) and the error against the fp64 reference.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Unfused.h"
@@ -15,7 +20,10 @@
 #include "cascade/Frontend/ONNX.h"
 #include "cascade/Pipelines/Pipelines.h"
 #include "cascade/Registration.h"
+#include "cascade/Runtime/CUDA.h"
+#include "cascade/Runtime/Convert.h"
 #include "cascade/Target/CPU.h"
+#include "cascade/Target/PTX.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -48,6 +56,9 @@
 using namespace mlir;
 using namespace cascade::bench;
 namespace cl = llvm::cl;
+namespace cuda = cascade::runtime::cuda;
+using cascade::runtime::DType;
+using cascade::runtime::NpyArray;
 
 static cl::OptionCategory category("cascade-bench options");
 static cl::opt<std::string>
@@ -66,14 +77,31 @@ static cl::opt<std::string>
                         "baseline); default with --shape: "
                         "softmax"),
                cl::init("softmax"), cl::cat(category));
-static cl::opt<std::string> dtypeOpt("dtype",
-                                     cl::desc("element type: f32 (bf16 is "
-                                              "not implemented yet)"),
-                                     cl::init("f32"), cl::cat(category));
-static cl::opt<unsigned> repeatOpt("repeat",
-                                   cl::desc("timed runs per measurement (the "
-                                            "best is reported; default 3)"),
-                                   cl::init(3), cl::cat(category));
+static cl::opt<std::string>
+    dtypeOpt("dtype",
+             cl::desc("element type: f32 on the CPU (bf16 is not implemented "
+                      "yet); f16 (default), bf16 or f32 with --target=nvptx"),
+             cl::cat(category));
+static cl::opt<unsigned>
+    repeatOpt("repeat",
+              cl::desc("timed runs per measurement (the best is reported on "
+                       "the CPU, default 3; the median on the GPU, default "
+                       "20)"),
+              cl::init(3), cl::cat(category));
+static cl::opt<std::string>
+    targetOpt("target",
+              cl::desc("cpu (default), or nvptx: each configuration compiled "
+                       "to a PTX kernel and timed on the GPU"),
+              cl::init("cpu"), cl::cat(category));
+static cl::opt<std::string>
+    chipOpt("chip",
+            cl::desc("with --target=nvptx: the chip to compile for (default: "
+                     "the GPU's own)"),
+            cl::cat(category));
+static cl::opt<int>
+    deviceOpt("device",
+              cl::desc("with --target=nvptx: the CUDA device (default 0)"),
+              cl::init(0), cl::cat(category));
 static cl::opt<std::string>
     jsonOpt("json", cl::desc("write the records to FILE as a JSON list"),
             cl::cat(category));
@@ -154,6 +182,8 @@ struct Result {
   double cascadeSeconds = 0, compileSeconds = 0, unfusedSeconds = 0;
   double sgemmGflops = 0, bandwidthGBs = 0, maxAbsError = 0;
   double flops = 0, bytes = 0;
+  int64_t nonFinite = 0; // outputs that are NaN or infinite (GPU runs)
+  size_t kernels = 1;    // GPU kernels per run (2 with split-KV)
 };
 
 /// A rank-4 strided memref descriptor over a row-major buffer.
@@ -207,9 +237,12 @@ static MaskSpec parseVariant(const std::string &variant) {
                    variant));
 }
 
-static std::string attentionSource(const Config &c) {
-  std::string q = fmt::format("tensor<{}x{}x{}x{}xf32>", c.B, c.Hq, c.N, c.D);
-  std::string kv = fmt::format("tensor<{}x{}x{}x{}xf32>", c.B, c.Hkv, c.M, c.D);
+static std::string attentionSource(const Config &c,
+                                   llvm::StringRef dtype = "f32") {
+  std::string q =
+      fmt::format("tensor<{}x{}x{}x{}x{}>", c.B, c.Hq, c.N, c.D, dtype.str());
+  std::string kv =
+      fmt::format("tensor<{}x{}x{}x{}x{}>", c.B, c.Hkv, c.M, c.D, dtype.str());
   std::string attrs;
   if (c.mask.window > 0)
     attrs = fmt::format(" {{causal = #attn.causal<top_left>, window = "
@@ -421,6 +454,202 @@ static Result runConfig(MLIRContext &ctx, const Config &c,
   return r;
 }
 
+/// Uniform values in [-1, 1] (the CPU runs' generator and seed), rounded to
+/// `dtype`: the array for the kernel and, in f32, the values it holds.
+static std::pair<NpyArray, std::vector<float>>
+randomInput(std::vector<int64_t> shape, DType dtype, std::mt19937 &rng) {
+  NpyArray f32;
+  f32.dtype = DType::F32;
+  f32.shape = std::move(shape);
+  int64_t n = f32.numElements();
+  f32.data.resize(n * sizeof(float));
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  for (int64_t i = 0; i < n; ++i)
+    reinterpret_cast<float *>(f32.data.data())[i] = dist(rng);
+  NpyArray rounded = llvm::cantFail(cascade::runtime::convertArray(f32, dtype));
+  std::vector<float> values(n);
+  for (int64_t i = 0; i < n; ++i)
+    values[i] = float(cascade::runtime::elementAsDouble(rounded, i));
+  return {std::move(rounded), std::move(values)};
+}
+
+/// One configuration compiled to a PTX kernel for `chip` and timed on
+/// `device` (the median of --repeat launches, after one that warms up and
+/// gives the outputs that are checked).
+static Result runConfigOnGPU(MLIRContext &ctx, const Config &c,
+                             cuda::Device &device, const std::string &chip,
+                             DType dtype) {
+  Result r;
+  std::string dtypeName = cascade::runtime::dtypeName(dtype).str();
+  double t0 = now();
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(attentionSource(c, dtypeName), &ctx);
+  if (!module)
+    fail("cannot parse the generated attention module for " + c.shape());
+  cascade::PTXOptions options;
+  options.chip = chip;
+  options.split = c.split;
+  std::vector<cascade::PTXKernel> kernels;
+  if (failed(cascade::compileToPTX(*module, options, cascade::GPUStage::PTX,
+                                   kernels)))
+    fail(fmt::format("compiling {} {} for {} failed (see the diagnostics "
+                     "above)",
+                     c.shape(), c.variant, chip));
+  r.compileSeconds = now() - t0;
+  // One kernel, or several run in launch order (split-KV): timed together.
+  std::vector<cuda::KernelRecord> records;
+  std::vector<std::string> ptx;
+  for (const cascade::PTXKernel &k : kernels) {
+    llvm::Expected<cuda::KernelRecord> record = cuda::parseKernelRecord(
+        llvm::json::Value(llvm::json::Object(k.record)), k.name + ".json");
+    if (!record)
+      fail("the compiler wrote an invalid kernel record: " +
+           llvm::toString(record.takeError()));
+    records.push_back(std::move(*record));
+    ptx.push_back(k.ptx);
+  }
+  r.kernels = records.size();
+  const cuda::KernelRecord *record = &records.front();
+
+  // The kernel's inputs are the function's arguments, in order: q, k, v
+  // (and the document ids).
+  std::vector<const cuda::KernelParam *> ins, outs;
+  for (const cuda::KernelParam &p : record->params)
+    if (p.kind != cuda::KernelParam::Kind::Scratch)
+      (p.kind == cuda::KernelParam::Kind::Input ? ins : outs).push_back(&p);
+  size_t expectedInputs = c.mask.documents > 0 ? 5 : 3;
+  if (ins.size() != expectedInputs || outs.size() != 1)
+    fail(fmt::format("kernel '{}' has {} inputs and {} outputs; cascade-bench "
+                     "expects {} and 1",
+                     record->kernel, ins.size(), outs.size(), expectedInputs));
+  std::mt19937 rng(0);
+  std::vector<int64_t> qShape = {c.B, c.Hq, c.N, c.D},
+                       kvShape = {c.B, c.Hkv, c.M, c.D};
+  auto [q, qf] = randomInput(qShape, dtype, rng);
+  auto [k, kf] = randomInput(kvShape, dtype, rng);
+  auto [v, vf] = randomInput(kvShape, dtype, rng);
+  NpyArray ids;
+  ids.dtype = DType::I32;
+  ids.shape = {c.B, c.N};
+  ids.data.resize(c.B * c.N * sizeof(int32_t));
+  for (int64_t b = 0; b < c.B; ++b)
+    for (int64_t x = 0; x < c.N; ++x)
+      reinterpret_cast<int32_t *>(ids.data.data())[b * c.N + x] =
+          int32_t(c.mask.document(x));
+  std::vector<const NpyArray *> arrays = {&q, &k, &v, &ids, &ids};
+  cuda::HostArrays inputs;
+  for (auto [i, p] : llvm::enumerate(ins))
+    inputs[p->name] = arrays[i];
+
+  cuda::RunOptions run;
+  run.repeat =
+      repeatOpt.getNumOccurrences() ? std::max(1u, repeatOpt.getValue()) : 20;
+  llvm::Expected<cuda::KernelRun> result =
+      device.runKernels(records, ptx, inputs, run);
+  if (!result)
+    fail(fmt::format("{} {}: {}", c.shape(), c.variant,
+                     llvm::toString(result.takeError())));
+  std::vector<double> times = result->timesMs;
+  std::sort(times.begin(), times.end());
+  r.cascadeSeconds = times[times.size() / 2] * 1e-3;
+  const NpyArray &out = result->outputs[outs[0]->name];
+  std::vector<float> o(out.numElements());
+  for (int64_t i = 0, n = out.numElements(); i < n; ++i) {
+    o[i] = float(cascade::runtime::elementAsDouble(out, i));
+    r.nonFinite += !std::isfinite(o[i]);
+  }
+  r.maxAbsError = sampledError(c, qf, kf, vf, o);
+  r.flops = c.linear() ? 4.0 * c.B * c.Hq * c.N * c.D * c.D
+                       : 4.0 * c.B * c.Hq * keptPairs(c) * c.D;
+  double elementBytes = double(cascade::runtime::dtypeSize(dtype));
+  r.bytes = elementBytes *
+            (2.0 * c.B * c.Hkv * c.M * c.D + 2.0 * c.B * c.Hq * c.N * c.D);
+  return r;
+}
+
+/// --target=nvptx: every configuration on the GPU, printed as a table.
+static void runOnGPU(MLIRContext &ctx, const std::vector<Config> &configs,
+                     cuda::Device &device, const std::string &chip,
+                     DType dtype) {
+  const cuda::DeviceInfo &info = device.info();
+  std::string dtypeName = cascade::runtime::dtypeName(dtype).str();
+  unsigned repeat =
+      repeatOpt.getNumOccurrences() ? std::max(1u, repeatOpt.getValue()) : 20;
+  fmt::print("cascade-bench: {}, GPU {} ({}, {} SMs), kernels for {}, median "
+             "of {}\n",
+             dtypeName, info.name, info.chip(), info.multiprocessors, chip,
+             repeat);
+  double bandwidth = 0;
+  if (llvm::any_of(configs, [](const Config &c) { return c.decode(); })) {
+    llvm::Expected<double> gbs =
+        device.copyBandwidthGBs(uint64_t(512) << 20, 10);
+    if (!gbs)
+      fail("the bandwidth probe failed: " + llvm::toString(gbs.takeError()));
+    bandwidth = *gbs;
+  }
+  fmt::print("{:<28} {:<13} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9}\n",
+             "B,Hq,Hkv,N,M,D", "variant", "ms", "TFLOP/s", "GB/s", "/copy BW",
+             "compile", "max err");
+  llvm::json::Array records;
+  for (const Config &c : configs) {
+    Result r = runConfigOnGPU(ctx, c, device, chip, dtype);
+    double seconds = std::max(r.cascadeSeconds, 1e-12);
+    double tflops = r.flops / seconds * 1e-12;
+    double gbs = r.bytes / seconds * 1e-9;
+    double ofBandwidth = c.decode() && bandwidth > 0 ? gbs / bandwidth : 0;
+    // Outputs that are NaN or infinite are an error of their own: the
+    // sampled error would skip them.
+    std::vector<std::string> notes;
+    if (c.decode())
+      notes.push_back(
+          fmt::format("decode: copy bandwidth {:.0f} GB/s", bandwidth));
+    if (r.kernels > 1)
+      notes.push_back(fmt::format("{} kernels, split-KV", r.kernels));
+    std::string note =
+        notes.empty() ? "" : "  (" + llvm::join(notes, "; ") + ")";
+    std::string error = r.nonFinite ? fmt::format("{} NaN", r.nonFinite)
+                                    : fmt::format("{:.2e}", r.maxAbsError);
+    fmt::print("{:<28} {:<13} {:>10.4f} {:>10.1f} {:>9.1f} {:>9} {:>8.2f}s "
+               "{:>9}{}\n",
+               c.shape(), c.variant, r.cascadeSeconds * 1e3, tflops, gbs,
+               c.decode() ? fmt::format("{:.2f}", ofBandwidth) : "-",
+               r.compileSeconds, error, note);
+    llvm::json::Object rec{
+        {"B", c.B},
+        {"Hq", c.Hq},
+        {"Hkv", c.Hkv},
+        {"N", c.N},
+        {"M", c.M},
+        {"D", c.D},
+        {"variant", c.variant},
+        {"dtype", dtypeName},
+        {"target", "nvptx"},
+        {"gpu", info.name},
+        {"chip", chip},
+        {"cascade_seconds", r.cascadeSeconds},
+        {"cascade_tflops", tflops},
+        {"cascade_gbs", gbs},
+        {"compile_seconds", r.compileSeconds},
+        {"max_abs_error", r.maxAbsError},
+        {"non_finite_outputs", r.nonFinite},
+        {"kernels", int64_t(r.kernels)},
+    };
+    if (c.decode()) {
+      rec["copy_bandwidth_gbs"] = bandwidth;
+      rec["cascade_over_bandwidth"] = ofBandwidth;
+    }
+    records.push_back(std::move(rec));
+  }
+  if (!jsonOpt.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(jsonOpt, ec);
+    if (ec)
+      fail(fmt::format("cannot write '{}': {}", jsonOpt.getValue(),
+                       ec.message()));
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(records))) << "\n";
+  }
+}
+
 static std::vector<int64_t> parseShape(const std::string &s) {
   llvm::SmallVector<llvm::StringRef> parts;
   llvm::StringRef(s).split(parts, ',');
@@ -600,11 +829,52 @@ int main(int argc, char **argv) {
       "ceiling) and, for decode (N = 1), the read bandwidth.\nGFLOP/s count "
       "4*B*Hq*D per query-key pair the mask keeps; decode reports GB/s\nof "
       "Q, K, V and O. Without --shape it runs the standard suite at 1 and 2 "
-      "threads\n(or --threads).\n");
+      "threads\n(or --threads).\n\n"
+      "--target=nvptx compiles each configuration to a PTX kernel instead "
+      "and times it on\nthe GPU with CUDA events (the median of --repeat "
+      "launches); it needs a GPU and\nits driver, and says so at once "
+      "without them. It prints TFLOP/s (4*B*Hq*D per\nkept query-key "
+      "pair), for decode GB/s against the device's copy bandwidth, and\n"
+      "the error against the fp64 reference. Its default suite: "
+      "(B,H,N,D) = (2,16,4096,128),\n(4,16,2048,64), (1,16,16384,128), "
+      "softmax and causal, and decode 1,32,8,1,32768,128.\n");
+  bool nvptx = targetOpt == "nvptx";
+  if (!nvptx && targetOpt != "cpu")
+    fail(fmt::format("unknown --target '{}' (cpu or nvptx)",
+                     targetOpt.getValue()));
+  if (!nvptx && (!chipOpt.empty() || deviceOpt.getNumOccurrences()))
+    fail("--chip and --device apply to --target=nvptx");
+  // The GPU first: without one, nothing is compiled.
+  std::unique_ptr<cuda::Device> device;
+  std::string chip = chipOpt;
+  DType gpuDType = DType::F16;
+  if (nvptx) {
+    llvm::Expected<std::unique_ptr<cuda::Device>> opened =
+        cuda::Device::open(deviceOpt);
+    if (!opened)
+      fail(llvm::toString(opened.takeError()));
+    device = std::move(*opened);
+    if (chip.empty())
+      chip = device->info().chip();
+    if (llvm::Error e = device->checkChip(chip))
+      fail("--chip=" + chip + ": " + llvm::toString(std::move(e)));
+    if (dtypeOpt == "bf16")
+      gpuDType = DType::BF16;
+    else if (dtypeOpt == "f32")
+      gpuDType = DType::F32;
+    else if (!dtypeOpt.empty() && dtypeOpt != "f16")
+      fail(fmt::format("--dtype {}: --target=nvptx takes f16, bf16 or f32",
+                       dtypeOpt.getValue()));
+    if (!modelOpt.empty())
+      fail("--model runs on the CPU only");
+    if (suiteOpt != "standard")
+      fail("--suite applies to the CPU; with --target=nvptx, give --shape or "
+           "run the default suite");
+  }
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
 
-  if (dtypeOpt != "f32")
+  if (!nvptx && !dtypeOpt.empty() && dtypeOpt != "f32")
     fail(fmt::format("--dtype {}: only f32 is implemented by the CPU "
                      "backend (bf16 is not yet)",
                      dtypeOpt.getValue()));
@@ -616,7 +886,9 @@ int main(int argc, char **argv) {
     fail("--split-kv must be 0 (chosen) or a number of parts");
 
   std::vector<int> threadCounts;
-  if (threadsOpt > 0)
+  if (nvptx)
+    threadCounts = {1};
+  else if (threadsOpt > 0)
     threadCounts = {threadsOpt};
   else if (shapeOpt.empty())
     threadCounts = {1, 2};
@@ -665,6 +937,14 @@ int main(int argc, char **argv) {
       add({1, 1, 1, 1, 65536, 128}, "softmax", split);
   } else if (!shapeOpt.empty()) {
     add(parseShape(shapeOpt), variantOpt);
+  } else if (nvptx) {
+    for (auto d :
+         std::vector<std::vector<int64_t>>{{2, 16, 16, 4096, 4096, 128},
+                                           {4, 16, 16, 2048, 2048, 64},
+                                           {1, 16, 16, 16384, 16384, 128}})
+      for (const char *variant : {"softmax", "causal"})
+        add(d, variant);
+    add({1, 32, 8, 1, 32768, 128}, "softmax");
   } else {
     for (auto d : std::vector<std::vector<int64_t>>{{1, 8, 8, 512, 512, 64},
                                                     {1, 8, 8, 2048, 2048, 64},
@@ -680,6 +960,11 @@ int main(int argc, char **argv) {
   cascade::registerONNXImportDialects(registry);
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
+
+  if (nvptx) {
+    runOnGPU(ctx, configs, *device, chip, gpuDType);
+    return 0;
+  }
 
   if (!modelOpt.empty()) {
     std::vector<int> counts = threadCounts;

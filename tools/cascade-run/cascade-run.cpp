@@ -3,7 +3,8 @@
 // Part of Cascade. Compiles a module in memory with the CPU pipeline, runs
 // one function on NumPy inputs, writes its results as .npy files, and can
 // compare them with the same graph compiled against the reference
-// implementation.
+// implementation. With --target=nvptx the function is compiled to a PTX
+// kernel instead and run on the GPU through the CUDA driver.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,11 +12,15 @@
 #include "cascade/Pipelines/Pipelines.h"
 #include "cascade/Registration.h"
 #include "cascade/Runtime/CRunnerABI.h"
+#include "cascade/Runtime/CUDA.h"
+#include "cascade/Runtime/Convert.h"
 #include "cascade/Runtime/Npy.h"
 #include "cascade/Target/CPU.h"
+#include "cascade/Target/PTX.h"
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/AsmParser/AsmParserState.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -45,6 +50,7 @@
 using namespace mlir;
 using cascade::runtime::DType;
 using cascade::runtime::NpyArray;
+namespace cuda = cascade::runtime::cuda;
 
 namespace cl = llvm::cl;
 
@@ -52,6 +58,21 @@ static cl::OptionCategory category("cascade-run options");
 static cl::opt<std::string> inputFile(cl::Positional,
                                       cl::desc("<file.mlir or model.onnx>"),
                                       cl::Required, cl::cat(category));
+static cl::opt<std::string>
+    target("target",
+           cl::desc("cpu (default): compile for this CPU and run in memory; "
+                    "nvptx: compile to a PTX kernel and run it on the GPU "
+                    "through the CUDA driver"),
+           cl::init("cpu"), cl::cat(category));
+static cl::opt<std::string>
+    chip("chip",
+         cl::desc("with --target=nvptx: the chip to compile for, sm_80 or "
+                  "later (default: the GPU's own)"),
+         cl::cat(category));
+static cl::opt<int>
+    deviceOrdinal("device",
+                  cl::desc("with --target=nvptx: the CUDA device (default 0)"),
+                  cl::init(0), cl::cat(category));
 static cl::opt<std::string>
     entry("entry", cl::desc("function to run (default: the only public one)"),
           cl::cat(category));
@@ -97,7 +118,8 @@ static cl::opt<bool>
           cl::cat(category));
 static cl::opt<double>
     tolerance("tolerance",
-              cl::desc("max abs error --check accepts (default 1e-4)"),
+              cl::desc("max abs error --check accepts (default 1e-4; 2e-3 "
+                       "for f16 and bf16 results on nvptx)"),
               cl::init(1e-4), cl::cat(category));
 static cl::opt<unsigned> repeat("repeat",
                                 cl::desc("run N times and print the timing"),
@@ -125,7 +147,7 @@ static cl::opt<int64_t> vectorWidth(
              "CPU, 16 with AVX-512; 0: scalar loops)"),
     cl::init(-1), cl::cat(category));
 
-static void fail(const std::string &msg) {
+[[noreturn]] static void fail(const std::string &msg) {
   std::fflush(stdout);
   fmt::print(stderr, "cascade-run: error: {}\n", msg);
   std::exit(1);
@@ -152,6 +174,8 @@ static std::optional<DType> dtypeOf(Type t) {
     return DType::F64;
   if (t.isF16())
     return DType::F16;
+  if (t.isBF16())
+    return DType::BF16;
   if (t.isInteger(32))
     return DType::I32;
   if (t.isInteger(64))
@@ -224,6 +248,14 @@ static NpyArray randomArray(const Slot &slot, std::mt19937 &rng) {
     case DType::F32:
       reinterpret_cast<float *>(a.data.data())[i] = uni(rng);
       break;
+    case DType::F16:
+      reinterpret_cast<uint16_t *>(a.data.data())[i] =
+          cascade::runtime::floatToHalf(uni(rng));
+      break;
+    case DType::BF16:
+      reinterpret_cast<uint16_t *>(a.data.data())[i] =
+          cascade::runtime::floatToBFloat16(uni(rng));
+      break;
     case DType::F64:
       reinterpret_cast<double *>(a.data.data())[i] = uni(rng);
       break;
@@ -241,20 +273,7 @@ static NpyArray randomArray(const Slot &slot, std::mt19937 &rng) {
   return a;
 }
 
-static double elementAsDouble(const NpyArray &a, int64_t i) {
-  switch (a.dtype) {
-  case DType::F32:
-    return reinterpret_cast<const float *>(a.data.data())[i];
-  case DType::F64:
-    return reinterpret_cast<const double *>(a.data.data())[i];
-  case DType::I32:
-    return reinterpret_cast<const int32_t *>(a.data.data())[i];
-  case DType::I64:
-    return reinterpret_cast<const int64_t *>(a.data.data())[i];
-  default:
-    return a.data[i];
-  }
-}
+using cascade::runtime::elementAsDouble;
 
 /// Compiles `module` (a clone) with `build`, JITs it, and returns the engine.
 static std::unique_ptr<ExecutionEngine>
@@ -306,6 +325,197 @@ static void invoke(ExecutionEngine &engine, llvm::StringRef fn,
     fail("cannot run '" + fn.str() + "': " + llvm::toString(std::move(err)));
 }
 
+/// f16 and bf16 widened to f32 (tensors of them too); other types as they
+/// are.
+static Type widenToF32(Type t) {
+  auto isHalf = [](Type e) { return e.isF16() || e.isBF16(); };
+  Type f32 = Float32Type::get(t.getContext());
+  if (isHalf(t))
+    return f32;
+  if (auto rt = dyn_cast<RankedTensorType>(t);
+      rt && isHalf(rt.getElementType()))
+    return rt.clone(f32);
+  return t;
+}
+
+/// Rewrites `module` to compute in f32 where it uses f16 or bf16: every value,
+/// function signature and constant. The reference implementation, which
+/// --check compares a GPU kernel with, computes from f32 inputs.
+static LogicalResult widenModuleToF32(ModuleOp module) {
+  module.walk([](Operation *op) {
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          arg.setType(widenToF32(arg.getType()));
+    for (OpResult result : op->getResults())
+      result.setType(widenToF32(result.getType()));
+    if (auto f = dyn_cast<func::FuncOp>(op)) {
+      auto widen = [](TypeRange types) {
+        return llvm::to_vector(llvm::map_range(types, widenToF32));
+      };
+      FunctionType type = f.getFunctionType();
+      f.setFunctionType(FunctionType::get(
+          op->getContext(), widen(type.getInputs()), widen(type.getResults())));
+    }
+    if (auto c = dyn_cast<arith::ConstantOp>(op)) {
+      Type f32 = Float32Type::get(op->getContext());
+      auto toF32 = [](const APFloat &x) {
+        APFloat y = x;
+        bool lost = false;
+        y.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+        return y;
+      };
+      if (auto v = dyn_cast<FloatAttr>(c.getValue());
+          v && widenToF32(v.getType()) != v.getType())
+        c.setValueAttr(FloatAttr::get(f32, toF32(v.getValue())));
+      else if (auto d = dyn_cast<DenseFPElementsAttr>(c.getValue());
+               d && widenToF32(d.getType()) != d.getType())
+        c.setValueAttr(d.mapValues(
+            f32, [&](const APFloat &x) { return toF32(x).bitcastToAPInt(); }));
+    }
+  });
+  return verify(module);
+}
+
+/// The function argument (or result) that kernel parameter `name` stands
+/// for: the one whose `cascade.name` it is, else `arg<i>` (`result<i>`);
+/// -1 when neither.
+static int64_t slotOfParam(func::FuncOp fn, llvm::StringRef name, bool result) {
+  unsigned count = result ? fn.getNumResults() : fn.getNumArguments();
+  for (unsigned i = 0; i < count; ++i) {
+    auto attr = result ? fn.getResultAttrOfType<StringAttr>(i, "cascade.name")
+                       : fn.getArgAttrOfType<StringAttr>(i, "cascade.name");
+    if (attr && attr.getValue() == name)
+      return i;
+  }
+  unsigned index;
+  if (name.consume_front(result ? "result" : "arg") &&
+      !name.getAsInteger(10, index) && index < count)
+    return index;
+  return -1;
+}
+
+/// Compiles `fn` to PTX kernels for `chipName` (one, or several launched in
+/// order) and runs them on `device` with `args`; returns the results in the
+/// order of `resultSlots`, and the time of each of `repeat` timed runs in
+/// `timesMs`.
+static std::vector<NpyArray>
+runOnGPU(cuda::Device &device, ModuleOp module, func::FuncOp fn,
+         const std::vector<Slot> &argSlots,
+         const std::vector<Slot> &resultSlots, const std::vector<MemRef> &args,
+         const std::string &chipName, std::vector<double> &timesMs) {
+  std::string fnName = fn.getName().str();
+  OwningOpRef<ModuleOp> gpu = module.clone();
+  cascade::PTXOptions options;
+  options.chip = chipName;
+  options.raise = raiseAttention;
+  options.split = splitKV;
+  std::vector<cascade::PTXKernel> kernels;
+  if (failed(cascade::compileToPTX(*gpu, options, cascade::GPUStage::PTX,
+                                   kernels)))
+    std::exit(1); // the diagnostics say why
+  std::vector<const cascade::PTXKernel *> mine;
+  std::vector<std::string> names;
+  for (const cascade::PTXKernel &k : kernels) {
+    std::optional<llvm::StringRef> from = k.record.getString("function");
+    if (!from || *from == fnName) {
+      mine.push_back(&k);
+      names.push_back(k.name);
+    }
+  }
+  if (mine.empty())
+    fail(fmt::format("@{} compiled to no GPU kernel", fnName));
+  // Several kernels (split-KV) run in launch order on the same buffers and
+  // take the same parameters.
+  std::vector<cuda::KernelRecord> records;
+  std::vector<std::string> ptx;
+  for (const cascade::PTXKernel *k : mine) {
+    llvm::Expected<cuda::KernelRecord> record = cuda::parseKernelRecord(
+        llvm::json::Value(llvm::json::Object(k->record)), k->name + ".json");
+    if (!record)
+      fail("the compiler wrote an invalid kernel record: " +
+           llvm::toString(record.takeError()));
+    records.push_back(std::move(*record));
+    ptx.push_back(k->ptx);
+  }
+  llvm::Expected<std::vector<size_t>> order = cuda::orderKernels(records);
+  if (!order)
+    fail(fmt::format("the kernels of @{} ({}) do not form one launch "
+                     "sequence: {}",
+                     fnName, llvm::join(names, ", "),
+                     llvm::toString(order.takeError())));
+  const cuda::KernelRecord *record = &records[order->front()];
+
+  // Each parameter's argument or result: by name, else by position.
+  using Kind = cuda::KernelParam::Kind;
+  std::vector<const cuda::KernelParam *> params[2];
+  for (const cuda::KernelParam &p : record->params)
+    if (p.kind != Kind::Scratch) // the runtime allocates those
+      params[p.kind == Kind::Output].push_back(&p);
+  std::vector<int64_t> bound[2];
+  for (int output : {0, 1}) {
+    const std::vector<Slot> &slots = output ? resultSlots : argSlots;
+    bool byName = true;
+    for (const cuda::KernelParam *p : params[output]) {
+      int64_t i = slotOfParam(fn, p->name, output);
+      byName &= i >= 0;
+      bound[output].push_back(i);
+    }
+    if (!byName) {
+      if (params[output].size() != slots.size())
+        fail(fmt::format(
+            "kernel '{}' has {} {} parameters and @{} {} {}; cascade-run "
+            "cannot tell which is which",
+            record->kernel, params[output].size(), output ? "output" : "input",
+            fnName, slots.size(), output ? "results" : "arguments"));
+      for (auto [i, b] : llvm::enumerate(bound[output]))
+        b = i;
+    }
+    if (output) {
+      for (auto [j, slot] : llvm::enumerate(slots))
+        if (!llvm::is_contained(bound[1], int64_t(j)))
+          fail(fmt::format("kernel '{}' does not write result '{}' of @{}",
+                           record->kernel, slot.name, fnName));
+    }
+    for (auto [p, i] : llvm::zip(params[output], bound[output])) {
+      const Slot &slot = slots[i];
+      std::vector<int64_t> shape(slot.type.getShape().begin(),
+                                 slot.type.getShape().end());
+      if (p->dtype != slot.dtype || p->shape != shape)
+        fail(fmt::format("kernel parameter '{}' is {} {}, but {} '{}' of @{} "
+                         "is {} {}",
+                         p->name, cuda::recordDTypeName(p->dtype).str(),
+                         shapeString(p->shape), output ? "result" : "argument",
+                         slot.name, fnName,
+                         cascade::runtime::dtypeName(slot.dtype).str(),
+                         shapeString(shape)));
+    }
+  }
+
+  cuda::HostArrays inputs;
+  for (auto [p, i] : llvm::zip(params[0], bound[0]))
+    inputs[p->name] = &args[i].array;
+  cuda::RunOptions runOptions;
+  runOptions.repeat = repeat;
+  llvm::Expected<cuda::KernelRun> run =
+      device.runKernels(records, ptx, inputs, runOptions);
+  if (!run)
+    fail(llvm::toString(run.takeError()));
+  const cuda::DeviceInfo &info = device.info();
+  std::vector<std::string> ordered;
+  for (size_t i : *order)
+    ordered.push_back(records[i].kernel);
+  fmt::print("{} {} for {} on device {} ({}, {})\n",
+             ordered.size() > 1 ? "kernels" : "kernel",
+             llvm::join(ordered, ", "), record->chip, info.ordinal, info.name,
+             info.chip());
+  std::vector<NpyArray> results(resultSlots.size());
+  for (auto [p, i] : llvm::zip(params[1], bound[1]))
+    results[i] = std::move(run->outputs[p->name]);
+  timesMs = run->timesMs;
+  return results;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
   cl::opt<int> &threadsOpt = cascade::registerThreadsOption(category);
@@ -323,7 +533,39 @@ int main(int argc, char **argv) {
       "time with "
       "attention as the runtime's reference implementation\n(fp64 "
       "accumulation) and compares the results; it fails when the max abs "
-      "error\nexceeds --tolerance.\n");
+      "error\nexceeds --tolerance.\n\n"
+      "--target=nvptx compiles the function to PTX kernels instead "
+      "(cascade::compileToPTX,\nfor --chip, by default the GPU's own) and "
+      "runs them on the GPU through the CUDA\ndriver, loaded at run time: "
+      "without a GPU and its driver it stops at once with\na message. The "
+      "function's kernels (one, or two with split-KV) run in launch\norder. "
+      "Arguments of f16 or bf16 take .npy files of that type or of f32 "
+      "(rounded\nto nearest even); bf16 results are written as f32. --check "
+      "compares with the\nreference in f32 and fp64 (--tolerance defaults to "
+      "2e-3 for f16 and bf16\nresults); --repeat times the runs with CUDA "
+      "events. --split-kv applies to both\ntargets; --tile-m, --tile-n, "
+      "--vector-width and --threads to the CPU only.\n");
+  bool nvptx = target == "nvptx";
+  if (!nvptx && target != "cpu")
+    fail(
+        fmt::format("unknown --target '{}' (cpu or nvptx)", target.getValue()));
+  if (!nvptx && (!chip.empty() || deviceOrdinal.getNumOccurrences()))
+    fail("--chip and --device apply to --target=nvptx");
+  // The GPU first: a machine without one is told so before anything is
+  // compiled.
+  std::unique_ptr<cuda::Device> device;
+  std::string chipName = chip;
+  if (nvptx) {
+    llvm::Expected<std::unique_ptr<cuda::Device>> opened =
+        cuda::Device::open(deviceOrdinal);
+    if (!opened)
+      fail(llvm::toString(opened.takeError()));
+    device = std::move(*opened);
+    if (chipName.empty())
+      chipName = device->info().chip();
+    if (llvm::Error e = device->checkChip(chipName))
+      fail("--chip=" + chipName + ": " + llvm::toString(std::move(e)));
+  }
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
 
@@ -412,7 +654,7 @@ int main(int argc, char **argv) {
                        "statically shaped tensors",
                        what, name, fnName, typeString(t)));
     std::optional<DType> dt = dtypeOf(rt.getElementType());
-    if (!dt)
+    if (!dt || (*dt == DType::BF16 && !nvptx))
       fail(fmt::format("{} '{}' of @{} has element type {}, which cascade-run "
                        "cannot read or write as .npy",
                        what, name, fnName, typeString(rt.getElementType())));
@@ -519,6 +761,13 @@ int main(int argc, char **argv) {
                        "has {}",
                        spec, slot.name, shapeString(expected),
                        shapeString(array->shape)));
+    bool narrowed = nvptx && array->dtype == DType::F32 &&
+                    (slot.dtype == DType::F16 || slot.dtype == DType::BF16);
+    if (narrowed)
+      array = cascade::runtime::convertArray(*array, slot.dtype);
+    if (!array)
+      fail(fmt::format("--input {}: {}", spec,
+                       llvm::toString(array.takeError())));
     if (array->dtype != slot.dtype)
       fail(fmt::format("--input {}: argument '{}' expects {}, the file has {}",
                        spec, slot.name,
@@ -547,51 +796,14 @@ int main(int argc, char **argv) {
   };
 
   // Compile and run.
-  OwningOpRef<ModuleOp> compiled = module->clone();
-  cascade::CPUPipelineOptions options;
-  options.tileM = tileM;
-  if (tileM <= 0)
-    fail(fmt::format("--tile-m must be positive, found {}", tileM.getValue()));
-  options.tileN = tileN;
-  options.vectorWidth = vectorWidth;
-  if (vectorWidth < -1)
-    fail(fmt::format("--vector-width must be 0 (scalar) or positive, found {}",
-                     vectorWidth.getValue()));
-  if (tileN <= 0)
-    fail(fmt::format("--tile-n must be positive, found {}", tileN.getValue()));
-  int threads = threadsOpt;
-  if (threads < 0)
-    fail(fmt::format("--threads must be positive, found {}", threads));
-  if (threads > 0)
-    omp_set_num_threads(threads);
   if (splitKV < 0)
     fail(fmt::format("--split-kv must be 0 (chosen) or a number of parts, "
                      "found {}",
                      splitKV.getValue()));
-  options.split = splitKV;
-  options.raise = raiseAttention;
-  options.threads = threads > 0 ? threads : cascade::defaultThreads();
   if (!(tolerance >= 0))
     fail(fmt::format("--tolerance must be a non-negative number, found {}",
                      tolerance.getValue()));
-  auto engine = compile(
-      *compiled,
-      [&](OpPassManager &pm) { cascade::buildCascadeCPUPipeline(pm, options); },
-      /*withReference=*/false);
-  if (!engine)
-    return 1;
-  std::vector<MemRef> results = makeResults();
-  invoke(*engine, fnName, args, results);
-
-  if (repeat > 0) {
-    std::vector<double> times;
-    for (unsigned r = 0; r < repeat; ++r) {
-      auto t0 = std::chrono::steady_clock::now();
-      invoke(*engine, fnName, args, results);
-      auto t1 = std::chrono::steady_clock::now();
-      times.push_back(
-          std::chrono::duration<double, std::milli>(t1 - t0).count());
-    }
+  auto printTimes = [](const std::vector<double> &times) {
     double sum = 0, best = times[0];
     for (double t : times) {
       sum += t;
@@ -599,6 +811,69 @@ int main(int argc, char **argv) {
     }
     fmt::print("time: min {:.3f} ms, mean {:.3f} ms over {} runs\n", best,
                sum / times.size(), times.size());
+  };
+
+  std::vector<MemRef> results = makeResults();
+  double tol = tolerance;
+  if (nvptx) {
+    // Compile for the GPU and run there.
+    std::vector<double> times;
+    std::vector<NpyArray> outputs = runOnGPU(
+        *device, *module, fn, argSlots, resultSlots, args, chipName, times);
+    for (auto [i, out] : llvm::enumerate(outputs))
+      results[i].array = std::move(out);
+    if (!times.empty())
+      printTimes(times);
+    bool half = llvm::any_of(resultSlots, [](const Slot &s) {
+      return s.dtype == DType::F16 || s.dtype == DType::BF16;
+    });
+    if (half && tolerance.getNumOccurrences() == 0)
+      tol = 2e-3;
+  } else {
+    OwningOpRef<ModuleOp> compiled = module->clone();
+    cascade::CPUPipelineOptions options;
+    options.tileM = tileM;
+    if (tileM <= 0)
+      fail(
+          fmt::format("--tile-m must be positive, found {}", tileM.getValue()));
+    options.tileN = tileN;
+    options.vectorWidth = vectorWidth;
+    if (vectorWidth < -1)
+      fail(
+          fmt::format("--vector-width must be 0 (scalar) or positive, found {}",
+                      vectorWidth.getValue()));
+    if (tileN <= 0)
+      fail(
+          fmt::format("--tile-n must be positive, found {}", tileN.getValue()));
+    int threads = threadsOpt;
+    if (threads < 0)
+      fail(fmt::format("--threads must be positive, found {}", threads));
+    if (threads > 0)
+      omp_set_num_threads(threads);
+    options.split = splitKV;
+    options.raise = raiseAttention;
+    options.threads = threads > 0 ? threads : cascade::defaultThreads();
+    auto engine = compile(
+        *compiled,
+        [&](OpPassManager &pm) {
+          cascade::buildCascadeCPUPipeline(pm, options);
+        },
+        /*withReference=*/false);
+    if (!engine)
+      return 1;
+    invoke(*engine, fnName, args, results);
+
+    if (repeat > 0) {
+      std::vector<double> times;
+      for (unsigned r = 0; r < repeat; ++r) {
+        auto t0 = std::chrono::steady_clock::now();
+        invoke(*engine, fnName, args, results);
+        auto t1 = std::chrono::steady_clock::now();
+        times.push_back(
+            std::chrono::duration<double, std::milli>(t1 - t0).count());
+      }
+      printTimes(times);
+    }
   }
 
   if (!outputDir.empty()) {
@@ -612,7 +887,14 @@ int main(int argc, char **argv) {
       std::string file = slot.name;
       std::replace(file.begin(), file.end(), '/', '_');
       llvm::sys::path::append(path, file + ".npy");
-      if (llvm::Error e = cascade::runtime::writeNpy(path, results[i].array))
+      // .npy has no bf16: such results are written as f32.
+      const NpyArray &out = results[i].array;
+      llvm::Expected<NpyArray> wide =
+          cascade::runtime::convertArray(out, DType::F32);
+      const NpyArray &written = out.dtype == DType::BF16 ? *wide : out;
+      if (!wide)
+        llvm::consumeError(wide.takeError());
+      if (llvm::Error e = cascade::runtime::writeNpy(path, written))
         fail(llvm::toString(std::move(e)));
       fmt::print("wrote {}\n", path.str().str());
     }
@@ -641,7 +923,7 @@ int main(int argc, char **argv) {
         maxAbs = std::max(maxAbs, std::fabs(a - b));
       }
       double rel = maxRef > 0 ? maxAbs / maxRef : maxAbs;
-      bool pass = nonFinite == 0 && maxAbs <= tolerance;
+      bool pass = nonFinite == 0 && maxAbs <= tol;
       anyNonFinite |= nonFinite != 0;
       ok &= pass;
       fmt::print("{} {}: max abs error {:.3e}, max rel error {:.3e}{} -> {}\n",
@@ -662,21 +944,43 @@ int main(int argc, char **argv) {
         fmt::print(stderr,
                    "cascade-run: error: results differ from the {} by "
                    "more than --tolerance={}\n",
-                   against, tolerance.getValue());
+                   against, tol);
     }
     return ok;
   };
 
   if (check) {
     OwningOpRef<ModuleOp> ref = module->clone();
+    // The reference computes from f32: a GPU kernel's f16 and bf16 tensors
+    // are compared through the same function in f32, on the same values.
+    std::vector<MemRef> refArgs;
+    std::vector<MemRef> expected = makeResults();
+    if (nvptx) {
+      if (failed(widenModuleToF32(*ref)))
+        fail(fmt::format("--check: @{} with its f16 and bf16 tensors widened "
+                         "to f32 (for the reference) does not verify",
+                         fnName));
+      auto widen = [](MemRef &m) {
+        if (m.array.dtype == DType::F16 || m.array.dtype == DType::BF16)
+          m.array = llvm::cantFail(
+              cascade::runtime::convertArray(m.array, DType::F32));
+        m.bind();
+      };
+      refArgs.resize(args.size());
+      for (auto [i, a] : llvm::enumerate(args)) {
+        refArgs[i].array = a.array;
+        widen(refArgs[i]);
+      }
+      for (MemRef &m : expected)
+        widen(m);
+    }
     auto refEngine = compile(
         *ref,
         [&](OpPassManager &pm) { cascade::buildCascadeReferencePipeline(pm); },
         /*withReference=*/true);
     if (!refEngine)
       return 1;
-    std::vector<MemRef> expected = makeResults();
-    invoke(*refEngine, fnName, args, expected);
+    invoke(*refEngine, fnName, nvptx ? refArgs : args, expected);
     std::vector<const NpyArray *> want;
     for (const MemRef &m : expected)
       want.push_back(&m.array);
