@@ -1590,6 +1590,10 @@ KernelBuilder::build(gpu::GPUModuleOp module, StringRef name,
   for (StringRef r : parallel)
     gridY *= cascade.staticExtent(r);
   int64_t gridX = cascade.staticExtent(qOuter);
+  if (gridY > 65535)
+    return refuse(cascade, "the batch, heads and key parts make " +
+                               Twine(gridY) +
+                               " CTAs along grid y, more than 65535");
   std::string gx =
       "ceildiv(" + std::to_string(extentN) + ", " + std::to_string(tileN) + ")";
   std::string gy;

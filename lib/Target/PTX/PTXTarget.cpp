@@ -288,6 +288,19 @@ LogicalResult cascade::compileToPTX(ModuleOp module, const PTXOptions &options,
     gpuOptions.raise = false;
   }
   SmallVector<std::string> variants = variantsOf(module);
+  // A paged cache is copied into contiguous keys by attn-decompose, which
+  // the kernels cannot take as an input; say so before that happens.
+  WalkResult paged = module.walk([&](attn::AttentionOp op) {
+    if (!op.getBlockTable())
+      return WalkResult::advance();
+    op.emitError() << "cannot compile for nvptx: a paged KV cache "
+                      "(block_table) is not read by the GPU kernels yet; "
+                      "gather the pages into contiguous K and V first, or "
+                      "use the CPU target";
+    return WalkResult::interrupt();
+  });
+  if (paged.wasInterrupted())
+    return failure();
   // Key tiles of 32 for head dims above 128, so that the double-buffered
   // K and V tiles fit in shared memory.
   if (options.tileM <= 0) {
