@@ -618,10 +618,13 @@ LogicalResult KernelBuilder::analyze() {
   if (!lastIs(qk, qInput, headRank) || !lastIs(qk, kInput, headRank) ||
       !lastIs(pv, vOperand, valRank))
     return refuse(qk, "Q, K and V must be read along their last dimension");
-  int64_t multiple = tensorCores ? 16 : 4;
-  if (headDim % multiple || valDim % multiple)
-    return refuse(qk, "head dims must be multiples of " + Twine(multiple) +
-                          " for " + (tensorCores ? "tensor cores" : "f32") +
+  // Tensor cores take 16 along the head dims; the SIMT path copies 4 f32
+  // at a time and owns the output in blocks of 8 values.
+  int64_t multipleD = tensorCores ? 16 : 4, multipleDv = tensorCores ? 16 : 8;
+  if (headDim % multipleD || valDim % multipleDv)
+    return refuse(qk, "head dims must be multiples of " + Twine(multipleD) +
+                          " (D) and " + Twine(multipleDv) + " (Dv) for " +
+                          (tensorCores ? "tensor cores" : "f32") +
                           ", got D = " + Twine(headDim) +
                           ", Dv = " + Twine(valDim));
   if (headDim > 256 || valDim > 256)
@@ -756,8 +759,13 @@ void KernelBuilder::pointRanks(Point pt, llvm::StringMap<Value> &ranks) {
     return;
   unsigned nb = pt.k / 4, c = pt.k % 2;
   Value col = add(add(idx(nb * 8 + c), t), t); // nb * 8 + 2t + c
-  if (pt.kind == Point::Score && keyTile)
-    col = arith::SelectOp::create(b, loc, keyInside(keyTile, col), col, idx(0));
+  if (pt.kind == Point::Score && keyTile) {
+    // A key past the end is evaluated at the first key of the part (tile
+    // 0, column 0), which exists: every part has keys.
+    Value in = keyInside(keyTile, col);
+    col = arith::SelectOp::create(b, loc, in, col, idx(0));
+    ranks[iter] = arith::SelectOp::create(b, loc, in, keyTile, idx(0));
+  }
   ranks[pt.kind == Point::Score ? inner : valRank] = col;
 }
 
@@ -957,6 +965,7 @@ void KernelBuilder::stageTile(EinsumOp e, unsigned input, StringRef rank1,
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row,
                               idx(stride)));
     inside = arith::AndIOp::create(b, loc, inside, enable);
+    inside = arith::AndIOp::create(b, loc, inside, inTile);
     // Rows past the end are read from a valid address (none of it).
     Value srcRow = arith::SelectOp::create(b, loc, inside, row, idx(0));
     Value srcTile = arith::SelectOp::create(b, loc, inside, tileIndex, idx(0));
@@ -1446,6 +1455,27 @@ KernelBuilder::build(gpu::GPUModuleOp module, StringRef name,
     }
     lo = vlo ? vlo : idx(0);
     hi = vhi ? vhi : idx(0);
+  }
+  // A part of split keys past |m| (the last part is short) has no tiles
+  // there: the loop stops at the part's last key.
+  {
+    RankAttr r = cascade.lookupRank(cascade.lookupRank(iter).getParent());
+    if (r && r.isInnerPart()) {
+      for (Attribute a : cascade.getRanks()) {
+        auto o = cast<RankAttr>(a);
+        if (!o.isOuterPart() || o.getParent() != r.getParent())
+          continue;
+        Value outer = fixed.lookup(o.getName().getValue());
+        if (!outer)
+          continue;
+        Value keys = arith::SubIOp::create(
+            b, loc, idx(cascade.staticExtent(r.getParent().getValue())),
+            mul(outer, idx(r.getTile())));
+        Value tiles = arith::DivUIOp::create(b, loc, add(keys, idx(tileM - 1)),
+                                             idx(tileM));
+        hi = arith::MinSIOp::create(b, loc, hi, tiles);
+      }
+    }
   }
 
   // Stage Q and the first K, V tile.

@@ -423,6 +423,20 @@ LogicalResult CTA::runOp(Operation *op, const Mask &mask) {
     env[t] = std::move(out);
     return success();
   }
+  // Collective operations need every thread that takes part: a barrier the
+  // whole CTA, the warp-level ones whole warps (a divergent warp would hang
+  // or read undefined registers on the GPU).
+  bool wholeCTA = llvm::all_of(mask, [](char m) { return m != 0; });
+  if (isa<gpu::BarrierOp>(op) && !wholeCTA)
+    return fail(op, "a barrier under divergent control flow");
+  if (isa<nvgpu::LdMatrixOp, nvgpu::MmaSyncOp, NVVM::MmaOp, gpu::ShuffleOp>(
+          op)) {
+    for (int64_t w = 0; w < lanes; w += 32)
+      for (int64_t l = w + 1; l < std::min(lanes, w + 32); ++l)
+        if (mask[l] != mask[w])
+          return fail(op, "a warp-level operation under divergent control "
+                          "flow");
+  }
   if (isa<gpu::BarrierOp, nvgpu::DeviceAsyncWaitOp>(op))
     return success(); // lockstep; copies complete at once
   if (auto g = dyn_cast<nvgpu::DeviceAsyncCreateGroupOp>(op)) {

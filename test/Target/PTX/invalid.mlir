@@ -4,7 +4,7 @@
 
 func.func @d40(%q: tensor<1x2x64x40xf16>, %k: tensor<1x2x64x40xf16>, %v: tensor<1x2x64x40xf16>) -> tensor<1x2x64x40xf16> {
   // expected-remark @+2 {{not split}}
-  // expected-error @+1 {{cannot compile for nvptx: head dims must be multiples of 16 for tensor cores, got D = 40, Dv = 40}}
+  // expected-error @+1 {{cannot compile for nvptx: head dims must be multiples of 16 (D) and 16 (Dv) for tensor cores, got D = 40, Dv = 40}}
   %o = attn.attention %q, %k, %v : tensor<1x2x64x40xf16>, tensor<1x2x64x40xf16>, tensor<1x2x64x40xf16> -> tensor<1x2x64x40xf16>
   return %o : tensor<1x2x64x40xf16>
 }
@@ -44,4 +44,13 @@ func.func @returns_input(%q: tensor<1x2x64x64xf16>, %k: tensor<1x2x64x64xf16>, %
 // expected-error @+1 {{cannot compile for nvptx: function 'empty' has no attention (no ein.cascade) to compile}}
 func.func @empty(%q: tensor<4xf32>) -> tensor<4xf32> {
   return %q : tensor<4xf32>
+}
+
+// -----
+
+func.func @f32_dv12(%q: tensor<1x2x64x16xf32>, %k: tensor<1x2x64x16xf32>, %v: tensor<1x2x64x12xf32>) -> tensor<1x2x64x12xf32> {
+  // expected-remark @+2 {{not split}}
+  // expected-error @+1 {{cannot compile for nvptx: head dims must be multiples of 4 (D) and 8 (Dv) for f32, got D = 16, Dv = 12}}
+  %o = attn.attention %q, %k, %v : tensor<1x2x64x16xf32>, tensor<1x2x64x16xf32>, tensor<1x2x64x12xf32> -> tensor<1x2x64x12xf32>
+  return %o : tensor<1x2x64x12xf32>
 }

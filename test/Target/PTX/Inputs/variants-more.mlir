@@ -72,3 +72,9 @@ func.func @f32_gqa_window(%q: tensor<2x4x70x32xf32>, %k: tensor<2x2x90x32xf32>, 
   %o = attn.attention %q, %k, %v {causal = #attn.causal<bottom_right>, window = array<i64: 20, 0>} : tensor<2x4x70x32xf32>, tensor<2x2x90x32xf32>, tensor<2x2x90x32xf32> -> tensor<2x4x70x32xf32>
   return %o : tensor<2x4x70x32xf32>
 }
+// Query tiles (37 rows) and key tiles (64) of different sizes under a
+// bottom-right window: tile bounds with ceildiv and floordiv.
+func.func @window_tiles(%q: tensor<2x4x37x64xf16>, %k: tensor<2x4x300x64xf16>, %v: tensor<2x4x300x64xf16>) -> tensor<2x4x37x64xf16> {
+  %o = attn.attention %q, %k, %v {causal = #attn.causal<bottom_right>, window = array<i64: 100, 0>} : tensor<2x4x37x64xf16>, tensor<2x4x300x64xf16>, tensor<2x4x300x64xf16> -> tensor<2x4x37x64xf16>
+  return %o : tensor<2x4x37x64xf16>
+}
