@@ -1427,8 +1427,10 @@ KernelBuilder::build(gpu::GPUModuleOp module, StringRef name,
   if (!tensorCores)
     pTile = view(pType, pOff);
 
-  // The visited key tiles [lo, hi).
+  // The visited key tiles: [lo, hi), or two ranges (sink tokens and a
+  // window) visited one after the other.
   Value lo = idx(0), hi = idx(cascade.staticExtent(iter));
+  SmallVector<std::pair<Value, Value>> ranges;
   std::optional<TileMapAttr> tiles = cascade.getTiles();
   auto tileDims = [&](Value m1) {
     SmallVector<Value> dims;
@@ -1450,12 +1452,16 @@ KernelBuilder::build(gpu::GPUModuleOp module, StringRef name,
     for (IntegerSet set : tiles->getVisitSets()) {
       Value l = idx(0), h = hi;
       emitSetBounds(b, loc, set, pos, dims, tileSyms, l, h);
+      ranges.push_back({l, h});
       vlo = vlo ? arith::MinSIOp::create(b, loc, vlo, l) : l;
       vhi = vhi ? arith::MaxSIOp::create(b, loc, vhi, h) : h;
     }
     lo = vlo ? vlo : idx(0);
     hi = vhi ? vhi : idx(0);
   }
+  // More than two ranges: their hull.
+  if (ranges.size() != 2)
+    ranges = {{lo, hi}};
   // A part of split keys past |m| (the last part is short) has no tiles
   // there: the loop stops at the part's last key.
   {
@@ -1473,9 +1479,42 @@ KernelBuilder::build(gpu::GPUModuleOp module, StringRef name,
             mul(outer, idx(r.getTile())));
         Value tiles = arith::DivUIOp::create(b, loc, add(keys, idx(tileM - 1)),
                                              idx(tileM));
-        hi = arith::MinSIOp::create(b, loc, hi, tiles);
+        for (auto &range : ranges)
+          range.second = arith::MinSIOp::create(b, loc, range.second, tiles);
       }
     }
+  }
+  // The loop counts the visited tiles; `tileAt` maps the count to a tile.
+  Value visits;
+  std::function<Value(Value)> tileAt;
+  auto sub0 = [&](Value x, Value y) {
+    return arith::MaxSIOp::create(b, loc, arith::SubIOp::create(b, loc, x, y),
+                                  idx(0));
+  };
+  if (ranges.size() == 1) {
+    Value first = ranges[0].first;
+    visits = sub0(ranges[0].second, first);
+    tileAt = [&, first](Value c) -> Value { return add(first, c); };
+  } else {
+    // The range that starts first, then the rest of the other past it.
+    auto [l1, h1] = ranges[0];
+    auto [l2, h2] = ranges[1];
+    Value firstIsOne =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, l1, l2);
+    Value la = arith::SelectOp::create(b, loc, firstIsOne, l1, l2);
+    Value ha = arith::SelectOp::create(b, loc, firstIsOne, h1, h2);
+    Value lb = arith::SelectOp::create(b, loc, firstIsOne, l2, l1);
+    Value hb = arith::SelectOp::create(b, loc, firstIsOne, h2, h1);
+    Value na = sub0(ha, la);
+    Value lb2 = arith::MaxSIOp::create(b, loc, lb, ha);
+    Value nb = sub0(hb, lb2);
+    visits = add(na, nb);
+    tileAt = [&, la, na, lb2](Value c) -> Value {
+      Value inA =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, c, na);
+      Value inB = add(lb2, arith::SubIOp::create(b, loc, c, na));
+      return arith::SelectOp::create(b, loc, inA, add(la, c), inB);
+    };
   }
 
   // Stage Q and the first K, V tile.
@@ -1484,9 +1523,10 @@ KernelBuilder::build(gpu::GPUModuleOp module, StringRef name,
   SmallVector<Value> tokens;
   stageTile(qk, qInput, qOuter, qInner, bx, warps * 16, headRank, headDim,
             qTile, zeroBuf, yes, tokens);
-  stageTile(qk, kInput, iter, inner, lo, tileM, headRank, headDim, kTile,
+  Value firstTile = tileAt(idx(0));
+  stageTile(qk, kInput, iter, inner, firstTile, tileM, headRank, headDim, kTile,
             zeroBuf, yes, tokens);
-  stageTile(pv, vOperand, iter, inner, lo, tileM, valRank, valDim, vTile,
+  stageTile(pv, vOperand, iter, inner, firstTile, tileM, valRank, valDim, vTile,
             zeroBuf, yes, tokens);
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctx);
   Value firstGroup =
@@ -1501,23 +1541,24 @@ KernelBuilder::build(gpu::GPUModuleOp module, StringRef name,
     for (unsigned i = 0; i < n; ++i)
       init.push_back(f32(v));
   }
-  auto loop = scf::ForOp::create(b, loc, lo, hi, idx(1), init);
+  auto loop = scf::ForOp::create(b, loc, idx(0), visits, idx(1), init);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
-    keyTile = loop.getInductionVar();
+    Value counter = loop.getInductionVar();
+    keyTile = tileAt(counter);
     unsigned at = 0;
     for (EinsumOp s : states) {
       unsigned n = kindOf(s) == Kind::RowRec ? 2 : nAcc;
       oldState[s] = SmallVector<Value>(loop.getRegionIterArgs().slice(at, n));
       at += n;
     }
-    Value step = arith::SubIOp::create(b, loc, keyTile, lo);
-    Value buf = arith::RemUIOp::create(b, loc, step, idx(2));
+    Value buf = arith::RemUIOp::create(b, loc, counter, idx(2));
     Value other = arith::SubIOp::create(b, loc, idx(1), buf);
-    Value next = add(keyTile, idx(1));
-    Value more =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, next, hi);
+    Value nextCount = add(counter, idx(1));
+    Value more = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                       nextCount, visits);
+    Value next = tileAt(nextCount);
     // Prefetch the next tile (past the last one, copies of nothing).
     SmallVector<Value> nextTokens;
     stageTile(qk, kInput, iter, inner, next, tileM, headRank, headDim, kTile,
