@@ -75,6 +75,18 @@ config.substitutions.append(
         os.path.join(config.cascade_obj_root, "lib", "libcascade-fake-cuda.so"),
     )
 )
+# A CPU with the AVX512-BF16 dot products (vdpbf16ps on 512-bit vectors):
+# tests that force the bf16 dot-product tile bodies run only there.
+try:
+    with open("/proc/cpuinfo") as _cpuinfo:
+        for _line in _cpuinfo:
+            if _line.startswith("flags"):
+                _flags = set(_line.split(":", 1)[1].split())
+                if {"avx512f", "avx512_bf16"} <= _flags:
+                    config.available_features.add("avx512bf16")
+                break
+except OSError:
+    pass
 # Graphviz's dot renders the graphs of ein-print-graph.
 if shutil.which("dot"):
     config.available_features.add("graphviz")

@@ -392,6 +392,11 @@ int64_t cascade::hostVectorWidth() {
   return 4;
 }
 
+bool cascade::hostHasBF16DotProducts() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  return features.lookup("avx512f") && features.lookup("avx512bf16");
+}
+
 /// The model graph around the attention (TOSA from the ONNX importer or
 /// another frontend) to linalg, tensor and arith on tensors; no-op for a
 /// module without TOSA.
@@ -408,7 +413,7 @@ static void addGraphLowering(OpPassManager &pm) {
 /// Bufferization and lowering to the LLVM dialect, shared by the CPU and
 /// reference pipelines.
 static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops,
-                                 int64_t vectorWidth) {
+                                 int64_t vectorWidth, bool bf16Dot) {
   // Elementwise arithmetic on tensors around the attention blocks.
   pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(std::make_unique<ReadOnlyInputsPass>());
@@ -431,6 +436,7 @@ static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops,
   if (vectorWidth > 0) {
     cascade::VectorizeTilesOptions vectorize;
     vectorize.width = vectorWidth;
+    vectorize.bf16Dot = bf16Dot;
     pm.addPass(cascade::createVectorizeTiles(vectorize));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
@@ -448,7 +454,9 @@ static void addBufferizeAndLower(OpPassManager &pm, bool stopAtLoops,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.x86Vector = bf16Dot;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
@@ -478,6 +486,13 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   pm.addPass(attn::createAttnDecompose());
   if (stopAfter == Stage::Ein)
     return;
+  // bf16 products as dot-product instructions, which read 16 f32 lanes of
+  // bf16 pairs: with AVX-512 vectors only.
+  int64_t vectorWidth = options.vectorWidth < 0 ? hostVectorWidth()
+                                                : int64_t(options.vectorWidth);
+  bool bf16Dot =
+      vectorWidth == 16 &&
+      (options.bf16Dot < 0 ? hostHasBF16DotProducts() : options.bf16Dot > 0);
   pm.addPass(ein::createEinDeferDivision());
   // Causal chains (linear attention) in query chunks of the key tile.
   ein::EinReassociateOptions reassociate;
@@ -485,14 +500,24 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   pm.addPass(ein::createEinReassociate(reassociate));
   // One pass over the keys where ein-online can derive it; the multi-pass
   // schedule otherwise.
+  // bf16 attention whose contractions run as dot products has tiles of its
+  // own: the contractions take half the time of f32's, so what a tile costs
+  // besides them (V copied as pairs per query tile, the running state
+  // rescaled per key tile) is twice the share, and larger tiles pay.
   ein::EinOnePassOptions onePass;
   onePass.rank = "m";
   onePass.tile = options.tileM;
+  onePass.bf16Tile = options.bf16TileM > 0 ? int64_t(options.bf16TileM)
+                     : bf16Dot             ? int64_t(128)
+                                           : int64_t(options.tileM);
   pm.addPass(ein::createEinOnePass(onePass));
   // Tiles of queries per parallel point: matrix products in the tile bodies.
   ein::EinTileParallelOptions tileQueries;
   tileQueries.rank = "p";
   tileQueries.tile = options.tileN;
+  tileQueries.bf16Tile = options.bf16TileN > 0 ? int64_t(options.bf16TileN)
+                         : bf16Dot             ? int64_t(64)
+                                               : int64_t(options.tileN);
   pm.addPass(ein::createEinTileParallel(tileQueries));
   // Only the key tiles the mask keeps, without the mask where it keeps all.
   if (options.sparsify)
@@ -500,7 +525,9 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   // Contractions without selects, operands contiguous along the query rows
   // of a tile (the vector rank).
   pm.addPass(ein::createEinSimplifyConditions());
-  pm.addPass(ein::createEinPack());
+  ein::EinPackOptions pack;
+  pack.keepNarrow = bf16Dot;
+  pm.addPass(ein::createEinPack(pack));
   // Keys in parts with their own running state when the parallel ranks
   // leave threads idle (decode), merged by a second cascade.
   ein::EinSplitOptions split;
@@ -513,9 +540,7 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   // The graph around the attention, now that no attn or ein region is left
   // for the TOSA pipeline's canonicalizations to hoist constants out of.
   addGraphLowering(pm);
-  addBufferizeAndLower(pm, stopAfter == Stage::Loops,
-                       options.vectorWidth < 0 ? hostVectorWidth()
-                                               : int64_t(options.vectorWidth));
+  addBufferizeAndLower(pm, stopAfter == Stage::Loops, vectorWidth, bf16Dot);
 }
 
 void cascade::buildCascadeGPUPipeline(OpPassManager &pm,
@@ -616,9 +641,10 @@ llvm::Error cascade::buildCascadeCPUPipeline(OpPassManager &pm,
               {"", "true", "True", "TRUE", "1", "false", "False", "FALSE", "0"},
               value))
         return fail("'" + key + "' takes true or false, got '" + value + "'");
-    } else if (llvm::is_contained(
-                   {"tile-m", "tile-n", "split", "threads", "vector-width"},
-                   key) &&
+    } else if (llvm::is_contained({"tile-m", "tile-n", "split", "threads",
+                                   "vector-width", "bf16-dot", "bf16-tile-m",
+                                   "bf16-tile-n"},
+                                  key) &&
                value.getAsInteger(0, number)) {
       return fail("'" + key + "' takes an integer, got '" + value + "'");
     }
@@ -635,6 +661,10 @@ llvm::Error cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   if (parsed.vectorWidth < -1)
     return fail("vector-width must be -1 (the host's), 0 (scalar) or a "
                 "number of elements");
+  if (parsed.bf16TileM < 0 || parsed.bf16TileN < 0)
+    return fail("bf16 tile sizes must be 0 (chosen) or positive");
+  if (parsed.bf16Dot < -1 || parsed.bf16Dot > 1)
+    return fail("bf16-dot must be -1 (where the host has them), 0 or 1");
   buildCascadeCPUPipeline(pm, parsed, stopAfter);
   return llvm::Error::success();
 }
@@ -645,7 +675,8 @@ void cascade::buildCascadeReferencePipeline(OpPassManager &pm) {
   // reduction, without the partition and online rewrites.
   pm.addPass(createConvertEinToLoops());
   addGraphLowering(pm);
-  addBufferizeAndLower(pm, /*stopAtLoops=*/false, /*vectorWidth=*/0);
+  addBufferizeAndLower(pm, /*stopAtLoops=*/false, /*vectorWidth=*/0,
+                       /*bf16Dot=*/false);
 }
 
 void cascade::registerCascadePipelines() {

@@ -79,9 +79,17 @@ static cl::opt<std::string>
                cl::init("softmax"), cl::cat(category));
 static cl::opt<std::string>
     dtypeOpt("dtype",
-             cl::desc("element type: f32 on the CPU (bf16 is not implemented "
-                      "yet); f16 (default), bf16 or f32 with --target=nvptx"),
+             cl::desc("element type of Q, K, V and the result: on the CPU f32 "
+                      "(default), bf16, or f32,bf16 for both in one run (with "
+                      "their throughput ratio); f16 (default), bf16 or f32 "
+                      "with --target=nvptx"),
              cl::cat(category));
+static cl::opt<int64_t> bf16DotOpt(
+    "bf16-dot",
+    cl::desc("bf16 on the CPU: -1 (default) AVX512-BF16 dot products where "
+             "the CPU has them, 0 the bf16 operands extended to f32 instead, "
+             "1 always (refused on a CPU without them)"),
+    cl::init(-1), cl::cat(category));
 static cl::opt<unsigned>
     repeatOpt("repeat",
               cl::desc("timed runs per measurement (the best is reported on "
@@ -105,9 +113,13 @@ static cl::opt<int>
 static cl::opt<std::string>
     jsonOpt("json", cl::desc("write the records to FILE as a JSON list"),
             cl::cat(category));
-static cl::opt<int64_t> tileMOpt("tile-m", cl::desc("key tile size"),
+static cl::opt<int64_t> tileMOpt("tile-m",
+                                 cl::desc("key tile size (default 64; 128 "
+                                          "for bf16 with dot products)"),
                                  cl::init(64), cl::cat(category));
-static cl::opt<int64_t> tileNOpt("tile-n", cl::desc("query tile size"),
+static cl::opt<int64_t> tileNOpt("tile-n",
+                                 cl::desc("query tile size (default 32; 64 "
+                                          "for bf16 with dot products)"),
                                  cl::init(32), cl::cat(category));
 static cl::opt<unsigned>
     checkRowsOpt("check-rows",
@@ -171,10 +183,15 @@ struct Config {
   int threads;
   MaskSpec mask;
   int64_t split = 0; // ein-split's parts; 0: chosen
+  DType dtype = DType::F32;
   bool decode() const { return N == 1; }
   bool linear() const { return variant == "linear-causal"; }
   std::string shape() const {
     return fmt::format("{},{},{},{},{},{}", B, Hq, Hkv, N, M, D);
+  }
+  /// The configuration apart from its element type.
+  std::string key() const {
+    return fmt::format("{}/{}/{}/{}", shape(), variant, threads, split);
   }
 };
 
@@ -189,7 +206,7 @@ struct Result {
 /// A rank-4 strided memref descriptor over a row-major buffer.
 struct Descriptor {
   std::vector<int64_t> fields;
-  Descriptor(float *data, llvm::ArrayRef<int64_t> sizes) {
+  Descriptor(void *data, llvm::ArrayRef<int64_t> sizes) {
     auto ptr = reinterpret_cast<int64_t>(data);
     fields = {ptr, ptr, 0};
     fields.insert(fields.end(), sizes.begin(), sizes.end());
@@ -359,22 +376,33 @@ static double sampledError(const Config &c, const std::vector<float> &q,
   return worst;
 }
 
+static std::pair<NpyArray, std::vector<float>>
+randomInput(std::vector<int64_t> shape, DType dtype, std::mt19937 &rng);
+
 static Result runConfig(MLIRContext &ctx, const Config &c,
                         std::map<int, double> &sgemmCache,
-                        std::map<int, double> &bandwidthCache) {
+                        std::map<int, double> &bandwidthCache,
+                        std::map<std::string, double> &unfusedCache) {
   Result r;
   double t0 = now();
+  std::string dtypeName = cascade::runtime::dtypeName(c.dtype).str();
   OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(attentionSource(c), &ctx);
+      parseSourceString<ModuleOp>(attentionSource(c, dtypeName), &ctx);
   if (!module)
     fail("cannot parse the generated attention module for " + c.shape());
   PassManager pm(&ctx);
   cascade::CPUPipelineOptions options;
   options.tileM = tileMOpt;
   options.tileN = tileNOpt;
+  // A tile given applies to bf16 too.
+  if (tileMOpt.getNumOccurrences())
+    options.bf16TileM = tileMOpt;
+  if (tileNOpt.getNumOccurrences())
+    options.bf16TileN = tileNOpt;
   options.sparsify = !noSparsify;
   options.split = c.split;
   options.threads = c.threads;
+  options.bf16Dot = bf16DotOpt;
   cascade::buildCascadeCPUPipeline(pm, options);
   if (failed(pm.run(*module)))
     fail("the CPU pipeline failed for " + c.shape());
@@ -387,16 +415,21 @@ static Result runConfig(MLIRContext &ctx, const Config &c,
   r.compileSeconds = now() - t0;
 
   int64_t qSize = c.B * c.Hq * c.N * c.D, kvSize = c.B * c.Hkv * c.M * c.D;
-  std::vector<float> q(qSize), k(kvSize), v(kvSize), o(qSize), ou(qSize);
+  // Uniform in [-1, 1], rounded to the element type: the kernel's arrays,
+  // and the values they hold in f32 for the reference and the baselines.
   std::mt19937 rng(0);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  for (auto *buf : {&q, &k, &v})
-    for (float &x : *buf)
-      x = dist(rng);
-  Descriptor dq(q.data(), {c.B, c.Hq, c.N, c.D}),
-      dk(k.data(), {c.B, c.Hkv, c.M, c.D}),
-      dv(v.data(), {c.B, c.Hkv, c.M, c.D}),
-      dout(o.data(), {c.B, c.Hq, c.N, c.D});
+  auto [qa, q] = randomInput({c.B, c.Hq, c.N, c.D}, c.dtype, rng);
+  auto [ka, k] = randomInput({c.B, c.Hkv, c.M, c.D}, c.dtype, rng);
+  auto [va, v] = randomInput({c.B, c.Hkv, c.M, c.D}, c.dtype, rng);
+  NpyArray oa;
+  oa.dtype = c.dtype;
+  oa.shape = {c.B, c.Hq, c.N, c.D};
+  oa.data.assign(qSize * cascade::runtime::dtypeSize(c.dtype), 0);
+  std::vector<float> ou(qSize);
+  Descriptor dq(qa.data.data(), {c.B, c.Hq, c.N, c.D}),
+      dk(ka.data.data(), {c.B, c.Hkv, c.M, c.D}),
+      dv(va.data.data(), {c.B, c.Hkv, c.M, c.D}),
+      dout(oa.data.data(), {c.B, c.Hq, c.N, c.D});
   // Document ids (i32 [B, N]): rank-2 descriptors.
   std::vector<int32_t> ids(c.B * c.N);
   for (int64_t b = 0; b < c.B; ++b)
@@ -427,18 +460,26 @@ static Result runConfig(MLIRContext &ctx, const Config &c,
     return t;
   };
   r.cascadeSeconds = best([&] { (*fn)(packed.data()); });
+  std::vector<float> o(qSize);
+  for (int64_t i = 0; i < qSize; ++i)
+    o[i] = float(cascade::runtime::elementAsDouble(oa, i));
   r.maxAbsError = sampledError(c, q, k, v, o);
   // Linear attention: the reassociated form's work, phi(q) S and the state
   // update phi(k)^T v, 2 * D * Dv multiply-adds per token.
   r.flops = c.linear() ? 4.0 * c.B * c.Hq * c.N * c.D * c.D
                        : 4.0 * c.B * c.Hq * keptPairs(c) * c.D;
-  r.bytes = 4.0 * (2.0 * kvSize + 2.0 * qSize);
+  r.bytes = double(cascade::runtime::dtypeSize(c.dtype)) *
+            (2.0 * kvSize + 2.0 * qSize);
 
   if (!noBaselines && !c.linear()) {
-    r.unfusedSeconds = best([&] {
-      unfusedAttention(q.data(), k.data(), v.data(), ou.data(), c.B, c.Hq,
-                       c.Hkv, c.N, c.M, c.D, c.mask, c.threads);
-    });
+    // In f32 whatever the element type (OpenBLAS sgemm), on the same values;
+    // measured once per configuration.
+    if (!unfusedCache.count(c.key()))
+      unfusedCache[c.key()] = best([&] {
+        unfusedAttention(q.data(), k.data(), v.data(), ou.data(), c.B, c.Hq,
+                         c.Hkv, c.N, c.M, c.D, c.mask, c.threads);
+      });
+    r.unfusedSeconds = unfusedCache[c.key()];
     if (!sgemmCache.count(c.threads))
       // Best of 5 products large enough to keep every thread busy.
       sgemmCache[c.threads] =
@@ -837,7 +878,11 @@ int main(int argc, char **argv) {
       "pair), for decode GB/s against the device's copy bandwidth, and\n"
       "the error against the fp64 reference. Its default suite: "
       "(B,H,N,D) = (2,16,4096,128),\n(4,16,2048,64), (1,16,16384,128), "
-      "softmax and causal, and decode 1,32,8,1,32768,128.\n");
+      "softmax and causal, and decode 1,32,8,1,32768,128.\n\n"
+      "--dtype bf16 runs the CPU kernels on bf16 Q, K, V and result (f32 "
+      "accumulation;\nAVX512-BF16 dot products where the CPU has them, "
+      "--bf16-dot); --dtype f32,bf16\nruns both and prints the throughput "
+      "ratio. The baselines stay f32 (OpenBLAS).\n");
   bool nvptx = targetOpt == "nvptx";
   if (!nvptx && targetOpt != "cpu")
     fail(fmt::format("unknown --target '{}' (cpu or nvptx)",
@@ -874,10 +919,34 @@ int main(int argc, char **argv) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
 
-  if (!nvptx && !dtypeOpt.empty() && dtypeOpt != "f32")
-    fail(fmt::format("--dtype {}: only f32 is implemented by the CPU "
-                     "backend (bf16 is not yet)",
-                     dtypeOpt.getValue()));
+  // The CPU's element types, each configuration run in each.
+  std::vector<DType> cpuDTypes;
+  if (!nvptx) {
+    llvm::SmallVector<llvm::StringRef> names;
+    llvm::StringRef(dtypeOpt.empty() ? "f32" : dtypeOpt.getValue())
+        .split(names, ',');
+    for (llvm::StringRef name : names) {
+      DType t;
+      if (name.trim() == "f32")
+        t = DType::F32;
+      else if (name.trim() == "bf16")
+        t = DType::BF16;
+      else
+        fail(fmt::format("--dtype {}: the CPU backend takes f32, bf16 or "
+                         "f32,bf16",
+                         dtypeOpt.getValue()));
+      if (!llvm::is_contained(cpuDTypes, t))
+        cpuDTypes.push_back(t);
+    }
+  }
+  if (bf16DotOpt < -1 || bf16DotOpt > 1)
+    fail(fmt::format("--bf16-dot takes -1 (where the CPU has them), 0 or 1, "
+                     "found {}",
+                     bf16DotOpt.getValue()));
+  // The kernels run here: dot products this CPU lacks would not.
+  if (bf16DotOpt == 1 && !cascade::hostHasBF16DotProducts())
+    fail("--bf16-dot=1: this CPU has no AVX512-BF16 dot products "
+         "(avx512_bf16 with AVX-512); use -1 or 0");
   if (tileMOpt <= 0 || tileNOpt <= 0)
     fail("--tile-m and --tile-n must be positive");
   if (threadsOpt < 0)
@@ -906,9 +975,19 @@ int main(int argc, char **argv) {
                          variant, d[0], d[1], d[2], d[3], d[4], d[5]));
       mask.docLength = d[3] / mask.documents;
     }
-    for (int t : threadCounts)
-      configs.push_back(Config{d[0], d[1], d[2], d[3], d[4], d[5], variant, t,
-                               mask, split < 0 ? splitOpt.getValue() : split});
+    for (int t : threadCounts) {
+      Config c{
+          d[0], d[1],    d[2], d[3], d[4],
+          d[5], variant, t,    mask, split < 0 ? splitOpt.getValue() : split};
+      if (nvptx) {
+        configs.push_back(c);
+        continue;
+      }
+      for (DType dtype : cpuDTypes) {
+        c.dtype = dtype;
+        configs.push_back(c);
+      }
+    }
   };
   bool sparsitySuite = shapeOpt.empty() && suiteOpt == "sparsity";
   if (suiteOpt != "standard" && suiteOpt != "sparsity")
@@ -967,6 +1046,9 @@ int main(int argc, char **argv) {
   }
 
   if (!modelOpt.empty()) {
+    if (cpuDTypes != std::vector<DType>{DType::F32})
+      fail("--model times the model's own (f32) graph; --dtype does not "
+           "apply");
     std::vector<int> counts = threadCounts;
     if (threadsOpt <= 0)
       counts = {1, int(std::max(1u, std::thread::hardware_concurrency()))};
@@ -977,23 +1059,43 @@ int main(int argc, char **argv) {
   }
 
   std::string cpu = llvm::sys::getHostCPUName().str();
-  fmt::print("cascade-bench: f32, CPU {} ({} hardware threads), tiles {}x{}, "
-             "best of {}\n",
-             cpu, std::thread::hardware_concurrency(), tileNOpt.getValue(),
-             tileMOpt.getValue(), repeatOpt.getValue());
-  fmt::print("{:<22} {:<13} {:>3} {:>5} {:>10} {:>9} {:>10} {:>9} {:>8} "
+  std::vector<std::string> dtypeNames;
+  bool bf16Dot =
+      bf16DotOpt < 0 ? cascade::hostHasBF16DotProducts() : bf16DotOpt > 0;
+  for (DType t : cpuDTypes)
+    dtypeNames.push_back(
+        t == DType::BF16
+            ? fmt::format("bf16 ({})", bf16Dot ? "AVX512-BF16 dot products"
+                                               : "extended to f32")
+            : cascade::runtime::dtypeName(t).str());
+  std::string tiles =
+      fmt::format("tiles {}x{}", tileNOpt.getValue(), tileMOpt.getValue());
+  if (bf16Dot && llvm::is_contained(cpuDTypes, DType::BF16) &&
+      !tileMOpt.getNumOccurrences() && !tileNOpt.getNumOccurrences())
+    tiles = llvm::is_contained(cpuDTypes, DType::F32)
+                ? tiles + " (bf16: 64x128)"
+                : "tiles 64x128";
+  fmt::print("cascade-bench: {}, CPU {} ({} hardware threads), {}, best of "
+             "{}\n",
+             llvm::join(dtypeNames, " and "), cpu,
+             std::thread::hardware_concurrency(), tiles, repeatOpt.getValue());
+  fmt::print("{:<22} {:<13} {:<5} {:>3} {:>5} {:>10} {:>9} {:>10} {:>9} {:>8} "
              "{:>7} {:>8} {:>8} {:>8} {:>9}\n",
-             "B,Hq,Hkv,N,M,D", "variant", "thr", "split", "cascade ms",
+             "B,Hq,Hkv,N,M,D", "variant", "dtype", "thr", "split", "cascade ms",
              "GFLOP/s", "unfused ms", "GFLOP/s", "sgemm", "BW GB/s", "/peak",
              "/unfused", "compile", "max err");
 
   std::map<int, double> sgemmCache, bandwidthCache;
+  std::map<std::string, double> unfusedCache;
   llvm::json::Array records;
   std::map<std::string, double> seconds; // shape/variant/threads -> time
+  // Per configuration and element type: the time, for the ratios.
+  std::map<std::pair<std::string, DType>, double> byDType;
   for (const Config &c : configs) {
-    Result r = runConfig(ctx, c, sgemmCache, bandwidthCache);
-    seconds[fmt::format("{}/{}/{}/{}", c.shape(), c.variant, c.threads,
-                        c.split)] = r.cascadeSeconds;
+    Result r = runConfig(ctx, c, sgemmCache, bandwidthCache, unfusedCache);
+    byDType[{c.key(), c.dtype}] = r.cascadeSeconds;
+    if (c.dtype == DType::F32)
+      seconds[c.key()] = r.cascadeSeconds;
     double gflops = r.flops / r.cascadeSeconds * 1e-9;
     double gbs = r.bytes / r.cascadeSeconds * 1e-9;
     double unfusedGflops =
@@ -1004,16 +1106,16 @@ int main(int argc, char **argv) {
                         : (r.sgemmGflops > 0 ? gflops / r.sgemmGflops : 0);
     double ofUnfused =
         r.unfusedSeconds > 0 ? r.unfusedSeconds / r.cascadeSeconds : 0;
-    fmt::print("{:<22} {:<13} {:>3} {:>5} {:>10.3f} {:>9.1f} {:>10.3f} "
-               "{:>9.1f} {:>8.1f} {:>7.1f} {:>8.2f} {:>8.2f} {:>7.2f}s "
-               "{:>9.2e}{}\n",
-               c.shape(), c.variant, c.threads,
-               c.split == 0 ? std::string("auto") : std::to_string(c.split),
-               r.cascadeSeconds * 1e3, c.decode() ? gbs : gflops,
-               r.unfusedSeconds * 1e3, unfusedGflops, r.sgemmGflops,
-               r.bandwidthGBs, ofPeak, ofUnfused, r.compileSeconds,
-               r.maxAbsError,
-               c.decode() ? "  (decode: GB/s, /peak of bandwidth)" : "");
+    fmt::print(
+        "{:<22} {:<13} {:<5} {:>3} {:>5} {:>10.3f} {:>9.1f} {:>10.3f} "
+        "{:>9.1f} {:>8.1f} {:>7.1f} {:>8.2f} {:>8.2f} {:>7.2f}s "
+        "{:>9.2e}{}\n",
+        c.shape(), c.variant, cascade::runtime::dtypeName(c.dtype).str(),
+        c.threads, c.split == 0 ? std::string("auto") : std::to_string(c.split),
+        r.cascadeSeconds * 1e3, c.decode() ? gbs : gflops,
+        r.unfusedSeconds * 1e3, unfusedGflops, r.sgemmGflops, r.bandwidthGBs,
+        ofPeak, ofUnfused, r.compileSeconds, r.maxAbsError,
+        c.decode() ? "  (decode: GB/s, /peak of bandwidth)" : "");
     llvm::json::Object rec{
         {"B", c.B},
         {"Hq", c.Hq},
@@ -1022,7 +1124,7 @@ int main(int argc, char **argv) {
         {"M", c.M},
         {"D", c.D},
         {"variant", c.variant},
-        {"dtype", "f32"},
+        {"dtype", cascade::runtime::dtypeName(c.dtype).str()},
         {"threads", c.threads},
         {"split_kv", c.split},
         {"target", "cpu"},
@@ -1040,7 +1142,26 @@ int main(int argc, char **argv) {
     };
     if (c.decode())
       rec["cascade_gbs"] = gbs;
+    if (c.dtype == DType::BF16) {
+      rec["bf16_dot_products"] = bf16Dot;
+      auto f32 = byDType.find({c.key(), DType::F32});
+      if (f32 != byDType.end())
+        rec["bf16_over_f32"] = f32->second / r.cascadeSeconds;
+    }
     records.push_back(std::move(rec));
+  }
+
+  if (cpuDTypes.size() > 1) {
+    fmt::print("\nbf16 / f32 throughput (same run):\n");
+    for (const Config &c : configs) {
+      if (c.dtype != DType::BF16)
+        continue;
+      auto f32 = byDType.find({c.key(), DType::F32});
+      if (f32 == byDType.end())
+        continue;
+      fmt::print("  {:<22} {:<13} {} thr  {:6.2f}\n", c.shape(), c.variant,
+                 c.threads, f32->second / byDType[{c.key(), DType::BF16}]);
+    }
   }
 
   if (sparsitySuite) {
@@ -1050,6 +1171,8 @@ int main(int argc, char **argv) {
                       int64_t split = 0) {
         return seconds[fmt::format("{}/{}/{}/{}", shape, variant, t, split)];
       };
+      if (seconds.empty())
+        break; // bf16 only: the ratios are f32's.
       const char *n4k = "1,8,8,4096,4096,64", *n16k = "1,8,8,16384,16384,64";
       double causal = time(n4k, "causal") / time(n4k, "softmax");
       double linear = time(n16k, "window=256") / time(n4k, "window=256");

@@ -121,15 +121,26 @@ static cl::opt<double>
               cl::desc("max abs error --check accepts (default 1e-4; 2e-3 "
                        "for f16 and bf16 results on nvptx)"),
               cl::init(1e-4), cl::cat(category));
+static cl::opt<double> relTolerance(
+    "rel-tolerance",
+    cl::desc("max rel error --check accepts instead (the max abs error over "
+             "the largest |reference| value; default for f16 and bf16 "
+             "results on the CPU: 1e-2)"),
+    cl::init(0), cl::cat(category));
 static cl::opt<unsigned> repeat("repeat",
                                 cl::desc("run N times and print the timing"),
                                 cl::init(0), cl::cat(category));
 static cl::opt<unsigned> seed("seed", cl::desc("seed of the random inputs"),
                               cl::init(0), cl::cat(category));
-static cl::opt<int64_t> tileM("tile-m", cl::desc("key tile size"), cl::init(64),
-                              cl::cat(category));
 static cl::opt<int64_t>
-    tileN("tile-n", cl::desc("query tile size: queries per parallel point"),
+    tileM("tile-m",
+          cl::desc("key tile size (default 64; 128 for bf16 attention with "
+                   "bf16 dot products)"),
+          cl::init(64), cl::cat(category));
+static cl::opt<int64_t>
+    tileN("tile-n",
+          cl::desc("query tile size: queries per parallel point (default 32; "
+                   "64 for bf16 attention with bf16 dot products)"),
           cl::init(32), cl::cat(category));
 
 static cl::opt<int64_t> splitKV(
@@ -145,6 +156,12 @@ static cl::opt<int64_t> vectorWidth(
     "vector-width",
     cl::desc("elements per vector in the tile bodies (default: from the "
              "CPU, 16 with AVX-512; 0: scalar loops)"),
+    cl::init(-1), cl::cat(category));
+static cl::opt<int64_t> bf16Dot(
+    "bf16-dot",
+    cl::desc("bf16 contractions with AVX512-BF16 dot products (vdpbf16ps): "
+             "-1 (default) where this CPU has them, 1 always (refused on a "
+             "CPU without them), 0 never (extended to f32)"),
     cl::init(-1), cl::cat(category));
 
 [[noreturn]] static void fail(const std::string &msg) {
@@ -533,18 +550,23 @@ int main(int argc, char **argv) {
       "time with "
       "attention as the runtime's reference implementation\n(fp64 "
       "accumulation) and compares the results; it fails when the max abs "
-      "error\nexceeds --tolerance.\n\n"
+      "error\nexceeds --tolerance (or the max rel error --rel-tolerance).\n\n"
+      "Arguments of f16 or bf16 take .npy files of that type or of f32 "
+      "(rounded to\nnearest even); bf16 results are written as f32. --check "
+      "compares them with the\nreference computed from the same values in "
+      "f32; on the CPU it accepts a max\nrel error of 1e-2 for f16 and bf16 "
+      "results unless a tolerance is given. bf16\ncontractions use "
+      "AVX512-BF16 dot products where the CPU has them (--bf16-dot).\n\n"
       "--target=nvptx compiles the function to PTX kernels instead "
       "(cascade::compileToPTX,\nfor --chip, by default the GPU's own) and "
       "runs them on the GPU through the CUDA\ndriver, loaded at run time: "
       "without a GPU and its driver it stops at once with\na message. The "
       "function's kernels (one, or two with split-KV) run in launch\norder. "
-      "Arguments of f16 or bf16 take .npy files of that type or of f32 "
-      "(rounded\nto nearest even); bf16 results are written as f32. --check "
-      "compares with the\nreference in f32 and fp64 (--tolerance defaults to "
-      "2e-3 for f16 and bf16\nresults); --repeat times the runs with CUDA "
-      "events. --split-kv applies to both\ntargets; --tile-m, --tile-n, "
-      "--vector-width and --threads to the CPU only.\n");
+      "--check compares with the reference in f32 and fp64 (--tolerance\n"
+      "defaults to 2e-3 for f16 and bf16 results); --repeat times the runs "
+      "with CUDA\nevents. --split-kv applies to both targets; --tile-m, "
+      "--tile-n, --vector-width,\n--bf16-dot and --threads to the CPU "
+      "only.\n");
   bool nvptx = target == "nvptx";
   if (!nvptx && target != "cpu")
     fail(
@@ -654,7 +676,7 @@ int main(int argc, char **argv) {
                        "statically shaped tensors",
                        what, name, fnName, typeString(t)));
     std::optional<DType> dt = dtypeOf(rt.getElementType());
-    if (!dt || (*dt == DType::BF16 && !nvptx))
+    if (!dt)
       fail(fmt::format("{} '{}' of @{} has element type {}, which cascade-run "
                        "cannot read or write as .npy",
                        what, name, fnName, typeString(rt.getElementType())));
@@ -761,7 +783,7 @@ int main(int argc, char **argv) {
                        "has {}",
                        spec, slot.name, shapeString(expected),
                        shapeString(array->shape)));
-    bool narrowed = nvptx && array->dtype == DType::F32 &&
+    bool narrowed = array->dtype == DType::F32 &&
                     (slot.dtype == DType::F16 || slot.dtype == DType::BF16);
     if (narrowed)
       array = cascade::runtime::convertArray(*array, slot.dtype);
@@ -803,6 +825,13 @@ int main(int argc, char **argv) {
   if (!(tolerance >= 0))
     fail(fmt::format("--tolerance must be a non-negative number, found {}",
                      tolerance.getValue()));
+  if (!(relTolerance >= 0))
+    fail(fmt::format("--rel-tolerance must be a non-negative number, found {}",
+                     relTolerance.getValue()));
+  if (bf16Dot < -1 || bf16Dot > 1)
+    fail(fmt::format("--bf16-dot takes -1 (where the CPU has them), 0 or 1, "
+                     "found {}",
+                     bf16Dot.getValue()));
   auto printTimes = [](const std::vector<double> &times) {
     double sum = 0, best = times[0];
     for (double t : times) {
@@ -814,7 +843,13 @@ int main(int argc, char **argv) {
   };
 
   std::vector<MemRef> results = makeResults();
-  double tol = tolerance;
+  double tol = tolerance, relTol = relTolerance;
+  bool halfResults = llvm::any_of(resultSlots, [](const Slot &s) {
+    return s.dtype == DType::F16 || s.dtype == DType::BF16;
+  });
+  bool halfArguments = llvm::any_of(argSlots, [](const Slot &s) {
+    return s.dtype == DType::F16 || s.dtype == DType::BF16;
+  });
   if (nvptx) {
     // Compile for the GPU and run there.
     std::vector<double> times;
@@ -824,12 +859,14 @@ int main(int argc, char **argv) {
       results[i].array = std::move(out);
     if (!times.empty())
       printTimes(times);
-    bool half = llvm::any_of(resultSlots, [](const Slot &s) {
-      return s.dtype == DType::F16 || s.dtype == DType::BF16;
-    });
-    if (half && tolerance.getNumOccurrences() == 0)
+    if (halfResults && tolerance.getNumOccurrences() == 0)
       tol = 2e-3;
   } else {
+    // Rounded to 8 (bf16) or 11 (f16) significant bits: the error relative
+    // to the results' magnitude.
+    if (halfResults && tolerance.getNumOccurrences() == 0 &&
+        relTolerance.getNumOccurrences() == 0)
+      relTol = 1e-2;
     OwningOpRef<ModuleOp> compiled = module->clone();
     cascade::CPUPipelineOptions options;
     options.tileM = tileM;
@@ -837,6 +874,11 @@ int main(int argc, char **argv) {
       fail(
           fmt::format("--tile-m must be positive, found {}", tileM.getValue()));
     options.tileN = tileN;
+    // A tile given applies to bf16 attention too.
+    if (tileM.getNumOccurrences())
+      options.bf16TileM = tileM;
+    if (tileN.getNumOccurrences())
+      options.bf16TileN = tileN;
     options.vectorWidth = vectorWidth;
     if (vectorWidth < -1)
       fail(
@@ -853,6 +895,11 @@ int main(int argc, char **argv) {
     options.split = splitKV;
     options.raise = raiseAttention;
     options.threads = threads > 0 ? threads : cascade::defaultThreads();
+    // The code runs here: dot products this CPU lacks would not.
+    if (bf16Dot == 1 && !cascade::hostHasBF16DotProducts())
+      fail("--bf16-dot=1: this CPU has no AVX512-BF16 dot products "
+           "(avx512_bf16 with AVX-512); use -1 or 0");
+    options.bf16Dot = bf16Dot;
     auto engine = compile(
         *compiled,
         [&](OpPassManager &pm) {
@@ -900,8 +947,19 @@ int main(int argc, char **argv) {
     }
   }
 
+  // The max rel error (given, or the default of half results on the CPU)
+  // replaces the max abs error, unless both are given.
+  bool checkRel = relTol > 0;
+  bool checkAbs = !checkRel || tolerance.getNumOccurrences() > 0;
+  std::string limits;
+  if (checkAbs)
+    limits = fmt::format("--tolerance={}", tol);
+  if (checkRel)
+    limits +=
+        fmt::format("{}--rel-tolerance={}", checkAbs ? " or " : "", relTol);
   // Prints the max abs and rel error of each result against `want`; false
-  // when one exceeds --tolerance or holds non-finite values `want` does not.
+  // when one exceeds the tolerance or holds non-finite values `want` does
+  // not.
   auto compareResults = [&](const char *label, const char *against,
                             const std::vector<const NpyArray *> &want) {
     bool ok = true, anyNonFinite = false;
@@ -923,7 +981,8 @@ int main(int argc, char **argv) {
         maxAbs = std::max(maxAbs, std::fabs(a - b));
       }
       double rel = maxRef > 0 ? maxAbs / maxRef : maxAbs;
-      bool pass = nonFinite == 0 && maxAbs <= tol;
+      bool pass = nonFinite == 0 && (!checkAbs || maxAbs <= tol) &&
+                  (!checkRel || rel <= relTol);
       anyNonFinite |= nonFinite != 0;
       ok &= pass;
       fmt::print("{} {}: max abs error {:.3e}, max rel error {:.3e}{} -> {}\n",
@@ -943,19 +1002,20 @@ int main(int argc, char **argv) {
       else
         fmt::print(stderr,
                    "cascade-run: error: results differ from the {} by "
-                   "more than --tolerance={}\n",
-                   against, tol);
+                   "more than {}\n",
+                   against, limits);
     }
     return ok;
   };
 
   if (check) {
     OwningOpRef<ModuleOp> ref = module->clone();
-    // The reference computes from f32: a GPU kernel's f16 and bf16 tensors
-    // are compared through the same function in f32, on the same values.
+    // The reference computes from f32: f16 and bf16 tensors are compared
+    // through the same function in f32, on the same values.
     std::vector<MemRef> refArgs;
     std::vector<MemRef> expected = makeResults();
-    if (nvptx) {
+    bool widened = nvptx || halfArguments || halfResults;
+    if (widened) {
       if (failed(widenModuleToF32(*ref)))
         fail(fmt::format("--check: @{} with its f16 and bf16 tensors widened "
                          "to f32 (for the reference) does not verify",
@@ -980,7 +1040,7 @@ int main(int argc, char **argv) {
         /*withReference=*/true);
     if (!refEngine)
       return 1;
-    invoke(*refEngine, fnName, nvptx ? refArgs : args, expected);
+    invoke(*refEngine, fnName, widened ? refArgs : args, expected);
     std::vector<const NpyArray *> want;
     for (const MemRef &m : expected)
       want.push_back(&m.array);

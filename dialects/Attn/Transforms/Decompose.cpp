@@ -533,9 +533,19 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
   }
   SmallVector<Value> results = {av};
 
-  // LSE[b,h,p] = c + log(SD exp(GM - c) [+ exp(SINK - c)]), c = max(GM, SINK)
+  // LSE[b,h,p] = c + log(SD exp(GM - c) [+ exp(SINK - c)]), c = max(GM, SINK),
+  // rounded to a narrower result type.
   if (op.getLse()) {
+    Type lseElt =
+        cast<RankedTensorType>(op->getResult(1).getType()).getElementType();
+    auto round = [lseElt](OpBuilder &b, Location l, Value x) -> Value {
+      if (x.getType() == lseElt || !isa<FloatType>(lseElt))
+        return x;
+      return arith::TruncFOp::create(b, l, lseElt, x);
+    };
     EinsumSpec lS = makeSpec("LSE", {"b", "h", "p"}, ReductionKind::None);
+    if (isa<FloatType>(lseElt))
+      lS.elementType = lseElt;
     lS.addInput(gm, {lS.dim("b"), lS.dim("h"), lS.dim("p")});
     lS.addInput(sd, {lS.dim("b"), lS.dim("h"), lS.dim("p")});
     if (sinkIdx >= 0)
@@ -544,7 +554,8 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
     results.push_back(build(lS, [&](OpBuilder &b, Location l, ValueRange a) {
       Value g = a[0], d = a[1];
       if (!sinks) // a row with no key: -inf + log(0) = -inf
-        return arith::AddFOp::create(b, l, g, math::LogOp::create(b, l, d));
+        return round(
+            b, l, arith::AddFOp::create(b, l, g, math::LogOp::create(b, l, d)));
       Value sink = toF32(b, l, a[2]);
       Value c = arith::MaximumFOp::create(b, l, g, sink);
       Value keys = arith::MulFOp::create(
@@ -553,7 +564,9 @@ cascade::attn::decomposeAttention(RewriterBase &rewriter, AttentionOp op) {
       Value sinkTerm =
           math::ExpOp::create(b, l, arith::SubFOp::create(b, l, sink, c));
       Value total = arith::AddFOp::create(b, l, keys, sinkTerm);
-      return arith::AddFOp::create(b, l, c, math::LogOp::create(b, l, total));
+      return round(
+          b, l,
+          arith::AddFOp::create(b, l, c, math::LogOp::create(b, l, total)));
     }));
   }
   for (auto [r, t] : llvm::zip(results, op->getResultTypes()))

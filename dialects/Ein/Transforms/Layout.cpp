@@ -120,7 +120,8 @@ static llvm::StringSet<> iterativeRanks(CascadeOp cascade) {
 }
 
 /// The arithmetic of `sum`'s map that depends on block argument `arg` only
-/// (and constants): a chain of single-use ops from `arg`. Returns the ops in
+/// (and constants): a chain of single-use ops from `arg`, which may start
+/// by extending it (an f16 or bf16 input of an f32 map). Returns the ops in
 /// order; the last one's result is what the rest of the map reads.
 static SmallVector<Operation *> unaryPrologue(EinsumOp sum, Value arg) {
   SmallVector<Operation *> chain;
@@ -128,6 +129,11 @@ static SmallVector<Operation *> unaryPrologue(EinsumOp sum, Value arg) {
   Block &block = sum.getMapBlock();
   while (current.hasOneUse()) {
     Operation *user = *current.getUsers().begin();
+    if (isa<arith::ExtFOp>(user) && chain.empty()) {
+      chain.push_back(user);
+      current = user->getResult(0);
+      continue;
+    }
     if (!isa<arith::MulFOp, arith::DivFOp, arith::AddFOp, arith::SubFOp,
              arith::NegFOp>(user))
       break;
@@ -146,7 +152,8 @@ static SmallVector<Operation *> unaryPrologue(EinsumOp sum, Value arg) {
   return chain;
 }
 
-int cascade::ein::packOperands(RewriterBase &rewriter, CascadeOp cascade) {
+int cascade::ein::packOperands(RewriterBase &rewriter, CascadeOp cascade,
+                               bool keepNarrow) {
   int packed = 0;
   llvm::StringSet<> iterative = iterativeRanks(cascade);
   Block &body = cascade.getBodyBlock();
@@ -167,11 +174,15 @@ int cascade::ein::packOperands(RewriterBase &rewriter, CascadeOp cascade) {
     for (unsigned idx = 0; idx < sum.getInputs().size(); ++idx) {
       Value input = sum.getInputs()[idx];
       auto arg = dyn_cast<BlockArgument>(input);
-      // Einsums compute floats of the cascade's element type; other operands
-      // (document ids, boolean masks) are read where they are.
-      if (!arg || arg.getOwner() != &body ||
-          cast<RankedTensorType>(input.getType()).getElementType() !=
-              sum.getType().getElementType())
+      // Einsums compute floats of the cascade's element type, or extend f16
+      // and bf16 operands to it; other operands (document ids, boolean
+      // masks) are read where they are.
+      Type inputType = cast<RankedTensorType>(input.getType()).getElementType();
+      Type sumType = sum.getType().getElementType();
+      bool narrow =
+          isa<FloatType>(inputType) && isa<FloatType>(sumType) &&
+          inputType.getIntOrFloatBitWidth() < sumType.getIntOrFloatBitWidth();
+      if (!arg || arg.getOwner() != &body || (inputType != sumType && !narrow))
         continue;
       AffineMap access = sum.getInputMap(idx);
       if (!access.isFunctionOfDim(vdim) || access.getNumResults() == 0 ||
@@ -194,10 +205,22 @@ int cascade::ein::packOperands(RewriterBase &rewriter, CascadeOp cascade) {
           }))
         continue;
 
+      // The arithmetic that moves into the copy: none for a narrow input
+      // kept narrow, and for one that is not extended first (it would be
+      // computed in its own type).
+      BlockArgument element = sum.getMapBlock().getArgument(idx);
+      SmallVector<Operation *> prologue;
+      if (!(narrow && keepNarrow))
+        prologue = unaryPrologue(sum, element);
+      if (narrow && !prologue.empty() && !isa<arith::ExtFOp>(prologue.front()))
+        prologue.clear();
+
       // The copy `XP[dims..., v] = f(X[access])`.
       EinsumSpec pack(sum.getContext());
       pack.name = cascade.uniqueTensorName(tensorName(input) + "P");
-      pack.elementType = sum.getType().getElementType();
+      pack.elementType = prologue.empty()
+                             ? inputType
+                             : prologue.back()->getResult(0).getType();
       SmallVector<AffineExpr> replacements;
       for (unsigned d = 0; d < sum.getNumRanks(); ++d)
         replacements.push_back(getAffineConstantExpr(0, sum.getContext()));
@@ -214,8 +237,6 @@ int cascade::ein::packOperands(RewriterBase &rewriter, CascadeOp cascade) {
             e.replaceDimsAndSymbols(replacements, symReplacements));
       pack.addInput(input, packAccess);
 
-      BlockArgument element = sum.getMapBlock().getArgument(idx);
-      SmallVector<Operation *> prologue = unaryPrologue(sum, element);
       rewriter.setInsertionPoint(sum);
       EinsumOp copy = buildEinsum(
           rewriter, sum.getLoc(), cascade, pack,
@@ -249,6 +270,10 @@ int cascade::ein::packOperands(RewriterBase &rewriter, CascadeOp cascade) {
         sum.setInputMapsAttr(rewriter.getArrayAttr(maps));
       });
       if (!prologue.empty()) {
+        // The map's argument is now the copy's element (f32 where the
+        // extension moved into the copy).
+        rewriter.modifyOpInPlace(sum,
+                                 [&] { element.setType(pack.elementType); });
         rewriter.replaceAllUsesWith(prologue.back()->getResult(0), element);
         SmallVector<Operation *> constants;
         for (Operation *op : llvm::reverse(prologue)) {
@@ -283,10 +308,11 @@ struct EinSimplifyConditionsPass
 };
 
 struct EinPackPass : cascade::ein::impl::EinPackBase<EinPackPass> {
+  using Base::Base;
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
     getOperation()->walk([&](CascadeOp cascade) {
-      int n = packOperands(rewriter, cascade);
+      int n = packOperands(rewriter, cascade, keepNarrow);
       if (n > 0)
         cascade.emitRemark()
             << "cascade '" << cascade.getName() << "': " << n << " operand"

@@ -41,6 +41,13 @@ LogicalResult cascade::ein::deriveOnePass(RewriterBase &rewriter,
   return failure();
 }
 
+bool cascade::ein::readsBF16(CascadeOp cascade) {
+  return llvm::any_of(cascade.getBodyBlock().getArgumentTypes(), [](Type t) {
+    auto tensor = dyn_cast<RankedTensorType>(t);
+    return tensor && tensor.getElementType().isBF16();
+  });
+}
+
 namespace {
 struct EinOnePassPass : cascade::ein::impl::EinOnePassBase<EinOnePassPass> {
   using Base::Base;
@@ -49,7 +56,8 @@ struct EinOnePassPass : cascade::ein::impl::EinOnePassBase<EinOnePassPass> {
     SmallVector<CascadeOp> cascades;
     getOperation()->walk([&](CascadeOp c) { cascades.push_back(c); });
     for (CascadeOp c : cascades)
-      (void)deriveOnePass(rewriter, c, rank, tile);
+      (void)deriveOnePass(rewriter, c, rank,
+                          bf16Tile > 0 && readsBF16(c) ? bf16Tile : tile);
   }
 };
 } // namespace

@@ -314,7 +314,8 @@ struct EinTileParallelPass
     SmallVector<CascadeOp> cascades;
     getOperation()->walk([&](CascadeOp c) { cascades.push_back(c); });
     for (CascadeOp c : cascades)
-      (void)tileParallelRank(rewriter, c, rank, tile);
+      (void)tileParallelRank(rewriter, c, rank,
+                             bf16Tile > 0 && readsBF16(c) ? bf16Tile : tile);
   }
 };
 } // namespace

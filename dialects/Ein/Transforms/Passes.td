@@ -127,7 +127,9 @@ def EinTileParallel : Pass<"ein-tile-parallel"> {
     Option<"rank", "rank", "std::string", /*default=*/"\"p\"",
            "the rank to tile">,
     Option<"tile", "tile", "int64_t", /*default=*/"32",
-           "extent of the inner part (the tile size)">
+           "extent of the inner part (the tile size)">,
+    Option<"bf16Tile", "bf16-tile", "int64_t", /*default=*/"0",
+           "the tile size of cascades that read bf16 tensors (0: `tile`)">
   ];
 }
 
@@ -168,7 +170,9 @@ def EinOnePass : Pass<"ein-one-pass"> {
     Option<"rank", "rank", "std::string", /*default=*/"\"m\"",
            "the rank to traverse once">,
     Option<"tile", "tile", "int64_t", /*default=*/"64",
-           "tile size of the rank">
+           "tile size of the rank">,
+    Option<"bf16Tile", "bf16-tile", "int64_t", /*default=*/"0",
+           "the tile size of cascades that read bf16 tensors (0: `tile`)">
   ];
 }
 
@@ -256,7 +260,20 @@ def EinPack : Pass<"ein-pack"> {
     `QP[p1, e, p0]`, contiguous along `p0`. Arithmetic that the contraction
     applies to that input alone (the softmax scale `q * 0.125`) moves into
     the copy, out of the inner loop. A remark counts the packed operands.
+
+    An f16 or bf16 input that the contraction extends to f32 is copied in
+    f32, the extension folded into the copy with the scale
+    (`QP = extf(q) * 0.125`), so the contraction runs as in f32. With
+    `keep-narrow` it is copied in its own type instead, and nothing is
+    folded: the CPU pipeline sets it when the tile bodies compute the
+    contractions with bf16 dot-product instructions, which read the bf16
+    values themselves.
   }];
+  let options = [
+    Option<"keepNarrow", "keep-narrow", "bool", /*default=*/"false",
+           "copy f16 and bf16 inputs in their own type, with no arithmetic "
+           "folded">,
+  ];
 }
 
 def EinSparsify : Pass<"ein-sparsify"> {

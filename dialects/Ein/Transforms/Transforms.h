@@ -200,8 +200,18 @@ mlir::FailureOr<SplitResult> splitIterativeRank(mlir::RewriterBase &rewriter,
                                                 int64_t parts, int64_t threads,
                                                 std::string &why);
 
-/// ein-pack on one cascade; returns the operands packed.
-int packOperands(mlir::RewriterBase &rewriter, CascadeOp cascade);
+/// Whether the cascade reads a bf16 tensor (bf16 attention): the CPU
+/// pipeline gives such cascades tiles of their own (`bf16-tile` of
+/// ein-one-pass and ein-tile-parallel).
+bool readsBF16(CascadeOp cascade);
+
+/// ein-pack on one cascade; returns the operands packed. An f16 or bf16
+/// operand that the contraction extends to its f32 type is packed in f32,
+/// the extension folded into the copy, unless `keepNarrow`: then it is copied
+/// in its own type with no arithmetic folded (for dot-product instructions
+/// that read bf16 pairs).
+int packOperands(mlir::RewriterBase &rewriter, CascadeOp cascade,
+                 bool keepNarrow = false);
 
 } // namespace cascade::ein
 

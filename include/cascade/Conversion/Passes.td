@@ -101,6 +101,19 @@ def VectorizeTiles : Pass<"cascade-vectorize-tiles"> {
     permutation, an input that varies along `v` with a static stride other
     than 1 or that holds `i1` (bytes in memory, bits in a vector), or a body
     operation that is not elementwise.
+
+    With `bf16-dot` (AVX512-BF16, `width` 16), a contraction
+    `out[u, v] += c * A[r, v] * B[u, r]` (or `B[r, u]`) over one reduction
+    dimension `r`, with `B` in bf16 and `A` in bf16 or f32, extended to an
+    f32 output, becomes `x86vector.avx512.dot` (`vdpbf16ps`): each f32 lane
+    of `v` adds the products of two bf16 pairs along `r`. `A` is copied per
+    generic into a buffer of pairs `[r / 2][v][2]` (an f32 `A` rounded
+    to bf16 there: the probabilities `P` of `P V`), `B` read in place as
+    pairs when `r` is its contiguous dimension (`K` in `Q K^T`) and copied
+    as pairs otherwise (`V`); one broadcast pair of `B` feeds `vectors` dot
+    products of `rows x vectors` accumulators. An odd extent of `r` ends
+    with a pair padded with zero. Where `B`'s last stride is known at run
+    time only, a stride other than 1 runs the f32 vector code instead.
   }];
   let options = [
     Option<"width", "width", "int64_t", /*default=*/"16",
@@ -109,10 +122,14 @@ def VectorizeTiles : Pass<"cascade-vectorize-tiles"> {
            "unroll of the innermost other parallel dimension in reductions">,
     Option<"vectors", "vectors", "int64_t", /*default=*/"2",
            "vectors per row along the vector dimension">,
+    Option<"bf16Dot", "bf16-dot", "bool", /*default=*/"false",
+           "bf16 contractions with AVX512-BF16 dot products (needs width 16 "
+           "and a CPU with avx512_bf16)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::x86vector::X86VectorDialect"
   ];
 }
 

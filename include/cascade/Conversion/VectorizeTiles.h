@@ -21,11 +21,13 @@ namespace cascade {
 #include "cascade/Conversion/Passes.h.inc"
 
 /// The vector shape of the rewrite: `width` elements per vector, `rows` x
-/// `vectors` accumulators in reductions.
+/// `vectors` accumulators in reductions; `bf16Dot`: bf16 contractions with
+/// AVX512-BF16 dot products (width 16 only).
 struct TileVectorShape {
   int64_t width = 16;
   int64_t rows = 8;
   int64_t vectors = 2;
+  bool bf16Dot = false;
 };
 
 /// Rewrites `generic` into loops of vector operations; fails, leaving it

@@ -77,11 +77,33 @@ struct CPUPipelineOptions
                      "host CPU, 16 with AVX-512, 8 with AVX2; 0: no vector "
                      "code, scalar loops)"),
       llvm::cl::init(-1)};
+  Option<int64_t> bf16TileM{
+      *this, "bf16-tile-m",
+      llvm::cl::desc("key tile size of bf16 attention (0: 128 where the "
+                     "contractions run as bf16 dot products, else tile-m)"),
+      llvm::cl::init(0)};
+  Option<int64_t> bf16TileN{
+      *this, "bf16-tile-n",
+      llvm::cl::desc("query tile size of bf16 attention (0: 64 where the "
+                     "contractions run as bf16 dot products, else tile-n)"),
+      llvm::cl::init(0)};
+  Option<int64_t> bf16Dot{
+      *this, "bf16-dot",
+      llvm::cl::desc("bf16 contractions (Q K^T, P V) with AVX512-BF16 dot "
+                     "products (vdpbf16ps), P rounded to bf16: -1 where the "
+                     "host CPU has them, 1 always (the code then needs "
+                     "avx512_bf16), 0 never (the bf16 operands extended to "
+                     "f32)"),
+      llvm::cl::init(-1)};
 };
 
 /// Elements of f32 per vector register on the host CPU: 16 with AVX-512, 8
 /// with AVX or AVX2, 4 otherwise.
 int64_t hostVectorWidth();
+
+/// Whether the host CPU has the AVX512-BF16 dot products (`vdpbf16ps` on
+/// 512-bit vectors: avx512_bf16 with AVX-512F).
+bool hostHasBF16DotProducts();
 
 /// Adds the CPU pipeline to `pm`, stopping after `stopAfter`. Functions that
 /// take and return tensors end up, at the LLVM stage, taking their results

@@ -14,16 +14,33 @@
 //         out[..] = acc                                      (masked stores)
 //     for u0 in [|u| - |u| mod rows, |u|) step 1: the same with one row
 //
+// With bf16-dot, a contraction out[u, v] += c * A[r, v] * B[u, r] of bf16
+// operands (A may be f32, rounded) becomes instead:
+//
+//   AP[r2][v][2] = (A[2 r2, v], A[2 r2 + 1, v]) in bf16    (a buffer per tile)
+//   BP[r2][u][2] = (B[u, 2 r2], B[u, 2 r2 + 1])   (B itself where r is its
+//                                                  contiguous dimension)
+//   for u0 step rows: for v0 step width * vectors:
+//     acc[r][j] = 0
+//     for r2: acc[r][j] = vdpbf16ps(acc[r][j], AP[r2][v0 + j * width..],
+//                                   broadcast BP[r2][u0 + r])
+//     out[u0 + r, v0 + j * width..] += c * acc[r][j]         (masked)
+//
 //===----------------------------------------------------------------------===//
 
 #include "cascade/Conversion/VectorizeTiles.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/ADT/DenseMap.h"
 
 #include <limits>
@@ -58,6 +75,153 @@ bool hasUnitLastStride(MemRefType type) {
   return strides.back() == 1;
 }
 
+/// A constant upper bound of the index `v`: a constant, or the minimum of a
+/// `minsi` / `minui` / `affine.min` one of whose operands is bounded (the
+/// extents of tiles clipped at the end of their rank).
+std::optional<int64_t> indexUpperBound(Value v, int depth = 0) {
+  if (std::optional<int64_t> c = getConstantIntValue(v))
+    return *c;
+  Operation *def = v.getDefiningOp();
+  if (!def || depth > 8)
+    return std::nullopt;
+  std::optional<int64_t> bound;
+  auto take = [&](std::optional<int64_t> b) {
+    if (b && (!bound || *b < *bound))
+      bound = b;
+  };
+  if (isa<arith::MinSIOp, arith::MinUIOp>(def)) {
+    for (Value operand : def->getOperands())
+      take(indexUpperBound(operand, depth + 1));
+  } else if (auto min = dyn_cast<affine::AffineMinOp>(def)) {
+    for (AffineExpr e : min.getAffineMap().getResults())
+      if (auto c = dyn_cast<AffineConstantExpr>(e))
+        take(c.getValue());
+  }
+  return bound;
+}
+
+/// A constant upper bound of dimension `i` of the memref `m`: its static
+/// size, or a bound of the size a subview gave it.
+std::optional<int64_t> memrefDimUpperBound(Value m, unsigned i) {
+  auto type = cast<MemRefType>(m.getType());
+  if (!type.isDynamicDim(i))
+    return type.getDimSize(i);
+  auto sub = m.getDefiningOp<memref::SubViewOp>();
+  if (!sub)
+    return std::nullopt;
+  llvm::SmallBitVector dropped = sub.getDroppedDims();
+  SmallVector<OpFoldResult> mixed = sub.getMixedSizes();
+  for (unsigned d = 0, kept = 0; d < mixed.size(); ++d) {
+    if (dropped.test(d))
+      continue;
+    if (kept++ != i)
+      continue;
+    if (auto attr = dyn_cast<Attribute>(mixed[d]))
+      return cast<IntegerAttr>(attr).getInt();
+    return indexUpperBound(cast<Value>(mixed[d]));
+  }
+  return std::nullopt;
+}
+
+/// `memref` (described by `meta`) as a view whose last stride is a static
+/// 1: the same memory where its last stride is 1 at run time.
+Value unitStrideView(OpBuilder &b, Location loc, Value memref,
+                     memref::ExtractStridedMetadataOp meta) {
+  auto memType = cast<MemRefType>(memref.getType());
+  unsigned rank = memType.getRank();
+  SmallVector<int64_t> strides(rank, ShapedType::kDynamic);
+  strides.back() = 1;
+  auto viewType = MemRefType::get(
+      memType.getShape(), memType.getElementType(),
+      StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic, strides));
+  SmallVector<OpFoldResult> sizes;
+  for (unsigned d = 0; d < rank; ++d)
+    sizes.push_back(memType.isDynamicDim(d)
+                        ? OpFoldResult(meta.getSizes()[d])
+                        : b.getIndexAttr(memType.getDimSize(d)));
+  SmallVector<OpFoldResult> strideValues(meta.getStrides().begin(),
+                                         meta.getStrides().end());
+  strideValues.back() = b.getIndexAttr(1);
+  return memref::ReinterpretCastOp::create(
+      b, loc, viewType, meta.getBaseBuffer(), meta.getOffset(), sizes,
+      strideValues);
+}
+
+/// Whether `v` is defined inside `op` (by an op in it, or as an argument of
+/// one of its blocks).
+bool definedInside(Value v, Operation *op) {
+  if (Operation *def = v.getDefiningOp())
+    return op->isAncestor(def);
+  return op->isAncestor(cast<BlockArgument>(v).getOwner()->getParentOp());
+}
+
+/// Whether an op inside `loop` may write the buffer `root` (or a view of
+/// it): one that declares a write or a free on it, or one that declares
+/// nothing (it may pass it on).
+bool writtenInside(scf::ForOp loop, Value root) {
+  SmallVector<Value> aliases = {root};
+  while (!aliases.empty()) {
+    Value value = aliases.pop_back_val();
+    for (OpOperand &use : value.getUses()) {
+      Operation *user = use.getOwner();
+      if (auto view = dyn_cast<ViewLikeOpInterface>(user);
+          view && view.getViewSource() == value) {
+        aliases.append(user->result_begin(), user->result_end());
+        continue;
+      }
+      if (!loop->isAncestor(user))
+        continue;
+      auto effects = dyn_cast<MemoryEffectOpInterface>(user);
+      if (!effects)
+        return true;
+      SmallVector<MemoryEffects::EffectInstance> onValue;
+      effects.getEffectsOnValue(value, onValue);
+      if (llvm::any_of(onValue, [](const MemoryEffects::EffectInstance &e) {
+            return !isa<MemoryEffects::Read>(e.getEffect());
+          }))
+        return true;
+    }
+  }
+  return false;
+}
+
+/// A memref read inside a loop, made available before the loop.
+struct HoistedOperand {
+  scf::ForOp loop;
+  Value value;
+};
+
+/// `memref`, read by `user` in the loop around it, as a value before that
+/// loop, when nothing in the loop writes it: defined before the loop, or
+/// through views whose other operands are (cloned before the loop).
+std::optional<HoistedOperand> hoistOutOfLoop(Operation *user, Value memref) {
+  auto loop = user->getParentOfType<scf::ForOp>();
+  if (!loop)
+    return std::nullopt;
+  SmallVector<Operation *> views;
+  Value root = memref;
+  while (definedInside(root, loop)) {
+    Operation *def = root.getDefiningOp();
+    auto view = dyn_cast_or_null<ViewLikeOpInterface>(def);
+    if (!view || def->getNumResults() != 1 || def->getNumRegions() != 0 ||
+        !isMemoryEffectFree(def))
+      return std::nullopt;
+    for (Value operand : def->getOperands())
+      if (operand != view.getViewSource() && definedInside(operand, loop))
+        return std::nullopt;
+    views.push_back(def);
+    root = view.getViewSource();
+  }
+  if (writtenInside(loop, root))
+    return std::nullopt;
+  OpBuilder b(loop);
+  IRMapping map;
+  Value value = root;
+  for (Operation *view : llvm::reverse(views))
+    value = b.clone(*view, map)->getResult(0);
+  return HoistedOperand{loop, value};
+}
+
 bool isVectorizableBodyOp(Operation *op) {
   if (isa<linalg::YieldOp, linalg::IndexOp, arith::ConstantOp>(op))
     return true;
@@ -79,6 +243,25 @@ public:
   void rewrite();
 
 private:
+  /// The contraction `out[u, v] += c * A[r, v] * B[u, r]` (or `B[r, u]`)
+  /// computed with bf16 dot products (see the file comment).
+  struct DotForm {
+    unsigned a = 0, b = 0;       ///< the inputs A and B
+    bool bReductionLast = false; ///< B is [u, r]: pairs contiguous in B
+    /// The body's factors other than A and B: constants and values from
+    /// above (the softmax scale); c is their product.
+    SmallVector<Value> scalars;
+    int64_t rMax = 0, uMax = 0, vMax = 0; ///< bounds of the extents
+  };
+  std::optional<DotForm> dot;
+  /// Sets `dot` when the generic is such a contraction and its buffers fit
+  /// in buffers of a few tens of KB.
+  void matchDot();
+  /// The rewrite with dot products; `bView` is B with a static unit last
+  /// stride.
+  void emitDot(OpBuilder &b, Value bView);
+  void rewriteDot();
+
   /// One register block: `rows` rows of the unrolled dimension from `u0`
   /// (ignored without one), `vectors` vectors of v from `v0`.
   void emitBlock(OpBuilder &b, Value u0, int64_t rows, Value v0);
@@ -217,7 +400,150 @@ LogicalResult TileVectorizer::match() {
     parallel.pop_back();
   }
   outerDims = parallel;
+  if (shape.bf16Dot)
+    matchDot();
   return success();
+}
+
+void TileVectorizer::matchDot() {
+  if (!u || reductionDims.size() != 1 || !outerDims.empty() ||
+      shape.width != 16 || !elementType.isF32() || g.getNumLoops() != 3)
+    return;
+  unsigned r = reductionDims.front();
+  Block *body = g.getBody();
+  unsigned numInputs = g.getNumDpsInputs();
+  BlockArgument acc = body->getArgument(numInputs);
+  // yield acc + T, T a product.
+  auto add = g.getBody()
+                 ->getTerminator()
+                 ->getOperand(0)
+                 .getDefiningOp<arith::AddFOp>();
+  if (!add || add->getBlock() != body)
+    return;
+  Value t = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+  if (t == acc || (add.getLhs() != acc && add.getRhs() != acc))
+    return;
+  llvm::SmallPtrSet<Operation *, 8> tree = {add};
+  SmallVector<Value> leaves, work = {t};
+  while (!work.empty()) {
+    Value x = work.pop_back_val();
+    auto mul = x.getDefiningOp<arith::MulFOp>();
+    if (mul && mul->getBlock() == body && x.hasOneUse()) {
+      tree.insert(mul);
+      work.push_back(mul.getLhs());
+      work.push_back(mul.getRhs());
+      continue;
+    }
+    leaves.push_back(x);
+  }
+  DotForm form;
+  SmallVector<std::pair<unsigned, bool>> tensors; // input, extended from bf16
+  for (Value leaf : leaves) {
+    if (auto arg = dyn_cast<BlockArgument>(leaf)) {
+      if (arg.getOwner() != body)
+        form.scalars.push_back(leaf); // from above
+      else if (arg.getArgNumber() < numInputs && arg.getType().isF32() &&
+               access[arg.getArgNumber()] != Access::Scalar)
+        tensors.push_back({arg.getArgNumber(), false});
+      else
+        return;
+      continue;
+    }
+    Operation *def = leaf.getDefiningOp();
+    if (auto ext = dyn_cast<arith::ExtFOp>(def)) {
+      auto arg = dyn_cast<BlockArgument>(ext.getIn());
+      if (ext->getBlock() != body || !leaf.hasOneUse() || !arg ||
+          arg.getOwner() != body || arg.getArgNumber() >= numInputs ||
+          !arg.getType().isBF16() || !leaf.getType().isF32() ||
+          access[arg.getArgNumber()] == Access::Scalar)
+        return;
+      tree.insert(ext);
+      tensors.push_back({arg.getArgNumber(), true});
+      continue;
+    }
+    if (isa<arith::ConstantOp>(def) || def->getBlock() != body) {
+      if (!leaf.getType().isF32())
+        return;
+      form.scalars.push_back(leaf);
+      continue;
+    }
+    return;
+  }
+  for (Operation &op : body->without_terminator())
+    if (!tree.contains(&op) && !isa<arith::ConstantOp>(op))
+      return;
+  if (tensors.size() != 2 || tensors[0].first == tensors[1].first)
+    return;
+  // A varies along v, B along u; both along r.
+  auto results = [&](unsigned i) {
+    SmallVector<unsigned> dims;
+    for (AffineExpr e : maps[i].getResults())
+      dims.push_back(cast<AffineDimExpr>(e).getPosition());
+    return dims;
+  };
+  unsigned first = tensors[0].first, second = tensors[1].first;
+  if (maps[first].isFunctionOfDim(v) == maps[second].isFunctionOfDim(v))
+    return;
+  auto [aInput, aBF16] =
+      maps[first].isFunctionOfDim(v) ? tensors[0] : tensors[1];
+  auto [bInput, bBF16] =
+      maps[first].isFunctionOfDim(v) ? tensors[1] : tensors[0];
+  form.a = aInput;
+  form.b = bInput;
+  if (!bBF16 || access[form.a] != Access::Contiguous ||
+      results(form.a) != SmallVector<unsigned>{r, v})
+    return;
+  SmallVector<unsigned> bDims = results(form.b);
+  if (bDims == SmallVector<unsigned>{*u, r})
+    form.bReductionLast = true;
+  else if (bDims != SmallVector<unsigned>{r, *u})
+    return;
+  OpOperand *out = g.getDpsInitOperand(0);
+  AffineMap outMap = g.getMatchingIndexingMap(out);
+  if (outMap.getNumResults() != 2 || outMap.getDimPosition(0) != *u)
+    return;
+  // B read as pairs of bf16: its last stride must be 1 (or known at run
+  // time only, then checked).
+  auto bType = cast<MemRefType>(g.getDpsInputOperand(form.b)->get().getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(bType.getStridesAndOffset(strides, offset)) ||
+      (strides.back() != 1 && !ShapedType::isDynamic(strides.back())))
+    return;
+
+  // Static bounds of the extents, for the pair buffers.
+  auto bound = [&](unsigned d) -> std::optional<int64_t> {
+    std::optional<int64_t> best;
+    for (OpOperand &operand : g->getOpOperands()) {
+      if (!isa<MemRefType>(operand.get().getType()))
+        continue;
+      AffineMap map = g.getMatchingIndexingMap(&operand);
+      for (unsigned i = 0; i < map.getNumResults(); ++i)
+        if (map.getDimPosition(i) == d)
+          if (std::optional<int64_t> b = memrefDimUpperBound(operand.get(), i))
+            if (!best || *b < *best)
+              best = b;
+    }
+    return best;
+  };
+  // (B read in place needs no buffer, nor a bound of u.)
+  std::optional<int64_t> rMax = bound(r), vMax = bound(v);
+  std::optional<int64_t> uMax = form.bReductionLast ? 0 : bound(*u);
+  if (!rMax || !uMax || !vMax)
+    return;
+  form.rMax = *rMax;
+  form.uMax = *uMax;
+  form.vMax = *vMax;
+  int64_t blockWidth = shape.width * shape.vectors;
+  int64_t pairs = (form.rMax + 1) / 2;
+  int64_t bytes = pairs * 2 * llvm::alignTo(form.vMax, blockWidth) * 2 +
+                  (form.bReductionLast
+                       ? 0
+                       : pairs * 2 * llvm::alignTo(form.uMax, shape.width) * 2);
+  // A tile's operands; larger ones keep the f32 vector code.
+  if (bytes > (256 << 10))
+    return;
+  dot = form;
 }
 
 Value TileVectorizer::broadcastTo(OpBuilder &b, Value scalar) {
@@ -246,8 +572,6 @@ SmallVector<Value> TileVectorizer::indicesOf(OpBuilder &b, unsigned opIndex,
 Value TileVectorizer::loadStrided(OpBuilder &b, Value operand,
                                   ArrayRef<Value> indices, int64_t j,
                                   VectorType type) {
-  auto memType = cast<MemRefType>(operand.getType());
-  unsigned rank = memType.getRank();
   auto meta = memref::ExtractStridedMetadataOp::create(b, loc, operand);
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
   Value unit = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
@@ -257,23 +581,7 @@ Value TileVectorizer::loadStrided(OpBuilder &b, Value operand,
       b, loc, unit,
       [&](OpBuilder &tb, Location l) {
         // Stride 1: the same memory as a view with a static unit stride.
-        SmallVector<int64_t> strides(rank, ShapedType::kDynamic);
-        strides.back() = 1;
-        auto viewType = MemRefType::get(
-            memType.getShape(), memType.getElementType(),
-            StridedLayoutAttr::get(tb.getContext(), ShapedType::kDynamic,
-                                   strides));
-        SmallVector<OpFoldResult> sizes;
-        for (unsigned d = 0; d < rank; ++d)
-          sizes.push_back(memType.isDynamicDim(d)
-                              ? OpFoldResult(meta.getSizes()[d])
-                              : tb.getIndexAttr(memType.getDimSize(d)));
-        SmallVector<OpFoldResult> strideValues(meta.getStrides().begin(),
-                                               meta.getStrides().end());
-        strideValues.back() = tb.getIndexAttr(1);
-        Value view = memref::ReinterpretCastOp::create(
-            tb, l, viewType, meta.getBaseBuffer(), meta.getOffset(), sizes,
-            strideValues);
+        Value view = unitStrideView(tb, l, operand, meta);
         Value v = vector::MaskedLoadOp::create(tb, l, type, view, indices,
                                                masks[j], zero);
         scf::YieldOp::create(tb, l, v);
@@ -504,6 +812,11 @@ void TileVectorizer::rewrite() {
     rw.eraseOp(g);
     return;
   }
+  if (dot) {
+    rewriteDot();
+    rw.eraseOp(g);
+    return;
+  }
 
   int64_t blockWidth = shape.width * shape.vectors;
   // The vector loop over v for one register block of `rows` rows at `u0`.
@@ -561,6 +874,312 @@ void TileVectorizer::rewrite() {
   rw.eraseOp(g);
 }
 
+void TileVectorizer::rewriteDot() {
+  Value bOperand = g.getDpsInputOperand(dot->b)->get();
+  auto bType = cast<MemRefType>(bOperand.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  (void)bType.getStridesAndOffset(strides, offset);
+  if (strides.back() == 1) {
+    emitDot(rw, bOperand);
+    return;
+  }
+  // B's last stride is known at run time only: the dot products on a
+  // unit-stride view of it when it is 1, the f32 vector code otherwise.
+  auto meta = memref::ExtractStridedMetadataOp::create(rw, loc, bOperand);
+  Value one = arith::ConstantIndexOp::create(rw, loc, 1);
+  Value unit = arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::eq,
+                                     meta.getStrides().back(), one);
+  linalg::GenericOp fallback;
+  scf::IfOp::create(
+      rw, loc, unit,
+      [&](OpBuilder &tb, Location l) {
+        emitDot(tb, unitStrideView(tb, l, bOperand, meta));
+        scf::YieldOp::create(tb, l);
+      },
+      [&](OpBuilder &eb, Location l) {
+        fallback = cast<linalg::GenericOp>(eb.clone(*g));
+        scf::YieldOp::create(eb, l);
+      });
+  TileVectorShape f32Shape = shape;
+  f32Shape.bf16Dot = false;
+  (void)vectorizeTileGeneric(rw, fallback, f32Shape);
+}
+
+void TileVectorizer::emitDot(OpBuilder &b, Value bMem) {
+  unsigned r = reductionDims.front();
+  Value aMem = g.getDpsInputOperand(dot->a)->get();
+  Value out = g.getDpsInitOperand(0)->get();
+  Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
+  int64_t w = shape.width, blockWidth = w * shape.vectors;
+  auto pairType = VectorType::get({2 * w}, bf16);
+  auto accType = VectorType::get({w}, f32);
+  auto maskType = VectorType::get({w}, b.getI1Type());
+  auto index = [&](OpBuilder &ib, int64_t x) -> Value {
+    return arith::ConstantIndexOp::create(ib, loc, x);
+  };
+  Value extentR = getValueOrCreateConstantIndexOp(b, loc, sizes[r]);
+  Value extentU = getValueOrCreateConstantIndexOp(b, loc, sizes[*u]);
+  Value extentV = getValueOrCreateConstantIndexOp(b, loc, sizes[v]);
+
+  // c: the product of the scalar factors (constants of the body cloned).
+  Value scale;
+  for (Value x : dot->scalars) {
+    if (auto c = x.getDefiningOp<arith::ConstantOp>();
+        c && c->getBlock() == g.getBody())
+      x = b.clone(*c)->getResult(0);
+    scale = scale ? arith::MulFOp::create(b, loc, scale, x).getResult() : x;
+  }
+
+  OpBuilder &sb = b;
+  int64_t pairsMax = (dot->rMax + 1) / 2;
+  // The pair buffers: allocated once per point of the enclosing parallel
+  // loop (a query tile), not per generic (a key tile), as the loop nest's
+  // own tile buffers are. On the heap: the parallel loop's body becomes the
+  // body of an OpenMP loop, where a stack allocation would not be released
+  // from one iteration to the next.
+  auto allocate = [&](MemRefType type) -> Value {
+    auto parallel = g->getParentOfType<scf::ParallelOp>();
+    OpBuilder ab(g);
+    if (parallel)
+      ab.setInsertionPointToStart(parallel.getBody());
+    Value buffer =
+        memref::AllocOp::create(ab, loc, type, ab.getI64IntegerAttr(64));
+    if (parallel)
+      ab.setInsertionPoint(parallel.getBody()->getTerminator());
+    else
+      ab.setInsertionPointAfter(g);
+    memref::DeallocOp::create(ab, loc, buffer);
+    return buffer;
+  };
+  Value two = index(sb, 2), one = index(sb, 1), zero = index(sb, 0);
+  // Pairs along r: ceil(|r| / 2), the last padded with zero when |r| is odd.
+  Value pairs = arith::DivUIOp::create(
+      sb, loc, arith::AddIOp::create(sb, loc, extentR, one), two);
+
+  // Copies rows 2 r2 and 2 r2 + 1 of `src` (indexed [r, x], contiguous
+  // along x up to `extentX`) as bf16 pairs into row r2 of `dst`, for x in
+  // [0, `upTo`) (lanes past extentX are zero).
+  auto packPairs = [&](OpBuilder &ob, Value src, Value dst, Value rows,
+                       Value extentX, Value upTo) {
+    Type srcElement = cast<MemRefType>(src.getType()).getElementType();
+    auto srcType = VectorType::get({w}, srcElement);
+    Value srcZero = arith::ConstantOp::create(ob, loc, ob.getZeroAttr(srcType));
+    Value c0 = index(ob, 0), c1 = index(ob, 1), c2 = index(ob, 2);
+    Value rowPairs = arith::DivUIOp::create(
+        ob, loc, arith::AddIOp::create(ob, loc, rows, c1), c2);
+    scf::ForOp::create(
+        ob, loc, c0, rowPairs, c1, ValueRange(),
+        [&](OpBuilder &pb, Location, Value r2, ValueRange) {
+          Value lo = arith::MulIOp::create(pb, loc, r2, c2);
+          Value next = arith::AddIOp::create(pb, loc, lo, c1);
+          Value hiValid = arith::CmpIOp::create(
+              pb, loc, arith::CmpIPredicate::ult, next, rows);
+          Value hi = arith::SelectOp::create(pb, loc, hiValid, next, lo);
+          Value step = index(pb, w);
+          scf::ForOp::create(
+              pb, loc, c0, upTo, step, ValueRange(),
+              [&](OpBuilder &xb, Location, Value x0, ValueRange) {
+                Value left = arith::SubIOp::create(xb, loc, extentX, x0);
+                Value noLanes = index(xb, 0);
+                Value hiLeft =
+                    arith::SelectOp::create(xb, loc, hiValid, left, noLanes);
+                Value loMask =
+                    vector::CreateMaskOp::create(xb, loc, maskType, left);
+                Value hiMask =
+                    vector::CreateMaskOp::create(xb, loc, maskType, hiLeft);
+                Value x = vector::MaskedLoadOp::create(
+                    xb, loc, srcType, src, ValueRange{lo, x0}, loMask, srcZero);
+                Value y = vector::MaskedLoadOp::create(
+                    xb, loc, srcType, src, ValueRange{hi, x0}, hiMask, srcZero);
+                if (!srcElement.isBF16()) {
+                  // P rounded to bf16 (to nearest even).
+                  auto narrow = VectorType::get({w}, bf16);
+                  x = arith::TruncFOp::create(xb, loc, narrow, x);
+                  y = arith::TruncFOp::create(xb, loc, narrow, y);
+                }
+                Value pair = vector::InterleaveOp::create(xb, loc, x, y);
+                Value col = arith::MulIOp::create(xb, loc, x0, c2);
+                vector::StoreOp::create(xb, loc, pair, dst,
+                                        ValueRange{r2, col});
+                scf::YieldOp::create(xb, loc);
+              });
+          scf::YieldOp::create(pb, loc);
+        });
+  };
+
+  // AP[r2][v][2], v padded to whole register blocks (the lanes past |v| are
+  // zero).
+  int64_t aCols = 2 * llvm::alignTo(dot->vMax, blockWidth);
+  Value ap = allocate(MemRefType::get({pairsMax, aCols}, bf16));
+  auto roundUp = [&](OpBuilder &ob, Value x) -> Value {
+    Value bw = index(ob, blockWidth);
+    return arith::MulIOp::create(
+        ob, loc,
+        arith::DivUIOp::create(
+            ob, loc,
+            arith::AddIOp::create(ob, loc, x, index(ob, blockWidth - 1)), bw),
+        bw);
+  };
+  // An A that the loop around the generic does not change (Q, packed once
+  // per query tile, read by every key tile) is copied as pairs once, before
+  // that loop.
+  if (std::optional<HoistedOperand> hoisted = hoistOutOfLoop(g, aMem)) {
+    OpBuilder hb(hoisted->loop);
+    auto dim = [&](unsigned i) -> Value {
+      auto type = cast<MemRefType>(hoisted->value.getType());
+      if (!type.isDynamicDim(i))
+        return index(hb, type.getDimSize(i));
+      return memref::DimOp::create(hb, loc, hoisted->value, i);
+    };
+    Value rows = dim(0), cols = dim(1);
+    packPairs(hb, hoisted->value, ap, rows, cols, roundUp(hb, cols));
+  } else {
+    packPairs(sb, aMem, ap, extentR, extentV, roundUp(sb, extentV));
+  }
+
+  // B as pairs: in place when r is its contiguous dimension, else BP[r2][u][2].
+  Value bp;
+  if (!dot->bReductionLast) {
+    int64_t bCols = 2 * llvm::alignTo(dot->uMax, w);
+    bp = allocate(MemRefType::get({pairsMax, bCols}, bf16));
+    packPairs(sb, bMem, bp, extentR, extentU, extentU);
+  }
+  // One pair of B broadcast to every lane.
+  auto broadcastPair = [&](OpBuilder &pb, Value pair) -> Value {
+    auto i32 = pb.getI32Type();
+    Value word =
+        vector::BitCastOp::create(pb, loc, VectorType::get({1}, i32), pair);
+    Value scalar =
+        vector::ExtractOp::create(pb, loc, word, ArrayRef<int64_t>{0});
+    Value lanes =
+        vector::BroadcastOp::create(pb, loc, VectorType::get({w}, i32), scalar);
+    return vector::BitCastOp::create(pb, loc, pairType, lanes);
+  };
+  auto pairOfB = [&](OpBuilder &pb, Value r2, Value row) -> Value {
+    auto two16 = VectorType::get({2}, bf16);
+    Value pair;
+    if (dot->bReductionLast)
+      pair = vector::LoadOp::create(
+          pb, loc, two16, bMem,
+          ValueRange{row, arith::MulIOp::create(pb, loc, r2, two)});
+    else
+      pair = vector::LoadOp::create(
+          pb, loc, two16, bp,
+          ValueRange{r2, arith::MulIOp::create(pb, loc, row, two)});
+    return broadcastPair(pb, pair);
+  };
+  // In place, an odd |r| ends with (B[u, |r| - 1], 0).
+  auto lastPairOfB = [&](OpBuilder &pb, Value, Value row) -> Value {
+    Value last = arith::SubIOp::create(pb, loc, extentR, index(pb, 1));
+    Value x = memref::LoadOp::create(pb, loc, bMem, ValueRange{row, last});
+    Value z = arith::ConstantOp::create(pb, loc, pb.getZeroAttr(bf16));
+    Value pair = vector::FromElementsOp::create(
+        pb, loc, VectorType::get({2}, bf16), ValueRange{x, z});
+    return broadcastPair(pb, pair);
+  };
+
+  // One register block: `rows` rows from u0, `vectors` vectors from v0.
+  auto block = [&](OpBuilder &kb, Value u0, int64_t rows) {
+    scf::ForOp::create(
+        kb, loc, index(kb, 0), extentV, index(kb, blockWidth), ValueRange(),
+        [&](OpBuilder &vb, Location, Value v0, ValueRange) {
+          Value accZero =
+              arith::ConstantOp::create(vb, loc, vb.getZeroAttr(accType));
+          SmallVector<Value> accs(rows * shape.vectors, accZero);
+          SmallVector<Value> rowIndex, aCol;
+          for (int64_t rr = 0; rr < rows; ++rr)
+            rowIndex.push_back(
+                arith::AddIOp::create(vb, loc, u0, index(vb, rr)));
+          for (int64_t j = 0; j < shape.vectors; ++j)
+            aCol.push_back(arith::MulIOp::create(
+                vb, loc, arith::AddIOp::create(vb, loc, v0, index(vb, j * w)),
+                index(vb, 2)));
+          auto step = [&](OpBuilder &sb2, Value r2, ValueRange current,
+                          auto pairFn) {
+            SmallVector<Value> next(current.begin(), current.end());
+            SmallVector<Value> a;
+            for (int64_t j = 0; j < shape.vectors; ++j)
+              a.push_back(vector::LoadOp::create(sb2, loc, pairType, ap,
+                                                 ValueRange{r2, aCol[j]}));
+            for (int64_t rr = 0; rr < rows; ++rr) {
+              Value bv = pairFn(sb2, r2, rowIndex[rr]);
+              for (int64_t j = 0; j < shape.vectors; ++j) {
+                Value &acc = next[rr * shape.vectors + j];
+                acc = x86vector::DotBF16Op::create(sb2, loc, accType, acc, a[j],
+                                                   bv);
+              }
+            }
+            return next;
+          };
+          Value fullPairs =
+              dot->bReductionLast
+                  ? arith::DivUIOp::create(vb, loc, extentR, index(vb, 2))
+                        .getResult()
+                  : pairs;
+          auto loop = scf::ForOp::create(
+              vb, loc, index(vb, 0), fullPairs, index(vb, 1), accs,
+              [&](OpBuilder &lb, Location, Value r2, ValueRange iter) {
+                scf::YieldOp::create(lb, loc, step(lb, r2, iter, pairOfB));
+              });
+          SmallVector<Value> results(loop.getResults());
+          if (dot->bReductionLast) {
+            Value odd = arith::CmpIOp::create(
+                vb, loc, arith::CmpIPredicate::ne,
+                arith::RemUIOp::create(vb, loc, extentR, index(vb, 2)),
+                index(vb, 0));
+            auto tail = scf::IfOp::create(
+                vb, loc, odd,
+                [&](OpBuilder &tb, Location) {
+                  scf::YieldOp::create(
+                      tb, loc, step(tb, fullPairs, results, lastPairOfB));
+                },
+                [&](OpBuilder &eb, Location) {
+                  scf::YieldOp::create(eb, loc, results);
+                });
+            results.assign(tail.getResults().begin(), tail.getResults().end());
+          }
+          // out += c * acc on the lanes inside v.
+          Value outZero =
+              arith::ConstantOp::create(vb, loc, vb.getZeroAttr(accType));
+          Value scaleLanes =
+              scale ? vector::BroadcastOp::create(vb, loc, accType, scale)
+                          .getResult()
+                    : Value();
+          for (int64_t rr = 0; rr < rows; ++rr)
+            for (int64_t j = 0; j < shape.vectors; ++j) {
+              Value col = arith::AddIOp::create(vb, loc, v0, index(vb, j * w));
+              Value mask = vector::CreateMaskOp::create(
+                  vb, loc, maskType,
+                  arith::SubIOp::create(vb, loc, extentV, col).getResult());
+              SmallVector<Value> at = {rowIndex[rr], col};
+              Value old = vector::MaskedLoadOp::create(vb, loc, accType, out,
+                                                       at, mask, outZero);
+              Value acc = results[rr * shape.vectors + j];
+              Value sum =
+                  scale ? vector::FMAOp::create(vb, loc, acc, scaleLanes, old)
+                              .getResult()
+                        : arith::AddFOp::create(vb, loc, old, acc).getResult();
+              vector::MaskedStoreOp::create(vb, loc, out, at, mask, sum);
+            }
+          scf::YieldOp::create(vb, loc);
+        });
+  };
+  Value rowsValue = index(sb, shape.rows);
+  Value tailRows = arith::RemUIOp::create(sb, loc, extentU, rowsValue);
+  Value mainEnd = arith::SubIOp::create(sb, loc, extentU, tailRows);
+  scf::ForOp::create(sb, loc, zero, mainEnd, rowsValue, ValueRange(),
+                     [&](OpBuilder &kb, Location, Value u0, ValueRange) {
+                       block(kb, u0, shape.rows);
+                       scf::YieldOp::create(kb, loc);
+                     });
+  scf::ForOp::create(sb, loc, mainEnd, extentU, one, ValueRange(),
+                     [&](OpBuilder &kb, Location, Value u0, ValueRange) {
+                       block(kb, u0, 1);
+                       scf::YieldOp::create(kb, loc);
+                     });
+}
+
 struct VectorizeTilesPass
     : public cascade::impl::VectorizeTilesBase<VectorizeTilesPass> {
   using Base::Base;
@@ -573,7 +1192,7 @@ struct VectorizeTilesPass
           << ")";
       return signalPassFailure();
     }
-    TileVectorShape shape{width, rows, vectors};
+    TileVectorShape shape{width, rows, vectors, bf16Dot};
     SmallVector<linalg::GenericOp> generics;
     getOperation()->walk(
         [&](linalg::GenericOp generic) { generics.push_back(generic); });

@@ -11,9 +11,12 @@
       the products and sums of the scores are exact. Even rows then have
       their largest scores in the last key tile, odd rows in the first one.
   ref Q K V OUT [--scale X] [--causal none|top_left|bottom_right] [--tol T]
+          [--bf16]
       recomputes softmax attention in float64 with NumPy (an implementation
       independent of Cascade's reference) and compares it with OUT; prints
-      "numpy max abs error E" and "NUMPY OK" or "NUMPY MISMATCH"
+      "numpy max abs error E" and "NUMPY OK" or "NUMPY MISMATCH". With
+      --bf16, Q, K and V are first rounded to bfloat16 (to nearest even), as
+      cascade-run rounds f32 inputs of bf16 arguments
   same A.npy B.npy
       prints "SAME" if the arrays are bitwise equal, "DIFFERENT" otherwise
 """
@@ -22,6 +25,14 @@ import argparse
 import sys
 
 import numpy as np
+
+
+def round_to_bf16(x):
+    """x (finite float32 values) rounded to the nearest bfloat16, ties to even,
+    returned as float32."""
+    bits = x.astype(np.float32).view(np.uint32).astype(np.uint64)
+    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16 << 16
+    return bits.astype(np.uint32).view(np.float32)
 
 
 def attention(q, k, v, scale=None, causal="none"):
@@ -81,6 +92,7 @@ def main():
     r.add_argument("--causal", default="none",
                    choices=["none", "top_left", "bottom_right"])
     r.add_argument("--tol", type=float, default=1e-5)
+    r.add_argument("--bf16", action="store_true")
     s = sub.add_parser("same")
     s.add_argument("a")
     s.add_argument("b")
@@ -118,6 +130,8 @@ def main():
 
     if args.cmd == "ref":
         q, k, v, out = (np.load(p) for p in (args.q, args.k, args.v, args.out))
+        if args.bf16:
+            q, k, v = (round_to_bf16(x) for x in (q, k, v))
         want = attention(q, k, v, args.scale, args.causal)
         if out.shape != want.shape or out.dtype != np.float32:
             print(f"NUMPY MISMATCH: result {out.dtype} {out.shape}, "

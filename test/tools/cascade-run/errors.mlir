@@ -103,6 +103,10 @@
 // TILE-NEG: cascade-run: error: --tile-m must be positive, found -8
 // RUN: not cascade-run %s --split-kv=-2 2>&1 | FileCheck %s --check-prefix=SPLIT-NEG
 // SPLIT-NEG: cascade-run: error: --split-kv must be 0 (chosen) or a number of parts, found -2
+// RUN: not cascade-run %s --bf16-dot=2 2>&1 | FileCheck %s --check-prefix=BF16-DOT
+// BF16-DOT: cascade-run: error: --bf16-dot takes -1 (where the CPU has them), 0 or 1, found 2
+// RUN: not cascade-run %s --check --rel-tolerance=-1 2>&1 | FileCheck %s --check-prefix=REL-TOL
+// REL-TOL: cascade-run: error: --rel-tolerance must be a non-negative number, found -1
 //
 // An --output-dir that cannot be created (a file is in the way).
 // RUN: not cascade-run %s --output-dir %t/q.npy/out 2>&1 | FileCheck %s --check-prefix=OUT-DIR

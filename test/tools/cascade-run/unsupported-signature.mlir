@@ -18,8 +18,8 @@
 // RUN: not cascade-run %s --entry scalar 2>&1 | FileCheck %s --check-prefix=SCALAR
 // SCALAR: cascade-run: error: argument 's' of @scalar has type f32; cascade-run needs statically shaped tensors
 //
-// RUN: not cascade-run %s --entry bf16 2>&1 | FileCheck %s --check-prefix=BF16
-// BF16: cascade-run: error: argument 'x' of @bf16 has element type bf16, which cascade-run cannot read or write as .npy
+// RUN: not cascade-run %s --entry i16 2>&1 | FileCheck %s --check-prefix=I16
+// I16: cascade-run: error: argument 'x' of @i16 has element type i16, which cascade-run cannot read or write as .npy
 
 func.func @dynamic_arg(%q: tensor<1x2x?x4xf32>, %k: tensor<1x1x5x4xf32>,
                        %v: tensor<1x1x5x4xf32>) -> tensor<1x2x?x4xf32> {
@@ -46,6 +46,6 @@ func.func @scalar(%x: tensor<4xf32>, %s: f32) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
 
-func.func @bf16(%x: tensor<4xbf16>) -> tensor<4xbf16> {
-  return %x : tensor<4xbf16>
+func.func @i16(%x: tensor<4xi16>) -> tensor<4xi16> {
+  return %x : tensor<4xi16>
 }

@@ -5,7 +5,7 @@
 |*===----------------------------------------------------------------------===*|
 |*                                                                            *|
 |* Usage:                                                                     *|
-|*   driver LIB.so FN B HQ HKV N M D DV CAUSAL [SCALE]                        *|
+|*   driver [--bf16] LIB.so FN B HQ HKV N M D DV CAUSAL [SCALE]               *|
 |*                                                                            *|
 |* Loads LIB.so, looks up `_mlir_ciface_FN`, calls it on deterministic        *|
 |* q [B,HQ,N,D], k [B,HKV,M,D], v [B,HKV,M,DV], out [B,HQ,N,DV] passed as     *|
@@ -17,7 +17,10 @@
 |* with an 8 MiB stack, which must give bitwise the same output. Prints       *|
 |* `heap_growth_per_call=<bytes>` (what repeated calls leave allocated on the *|
 |* heap; `unknown` without glibc), `max_abs_err=<value>`, and `OK` when the   *|
-|* error is below 1e-5 and the threads agree.                                 *|
+|* error is below 1e-5 and the threads agree. With --bf16 the tensors hold    *|
+|* bfloat16 (uint16_t bits; the inputs the same values rounded to nearest     *|
+|* even), the reference computes from those values, and `OK` needs the error  *|
+|* below 1e-2 of the largest |reference| value (`max_rel_err=<value>`).       *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
@@ -32,14 +35,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* MLIR's ranked memref descriptor for rank 4. */
+/* MLIR's ranked memref descriptor for rank 4, of f32 or (--bf16) of bf16
+   elements held as uint16_t. */
 typedef struct {
-  float *allocated;
-  float *aligned;
+  void *allocated;
+  void *aligned;
   int64_t offset;
   int64_t sizes[4];
   int64_t strides[4];
 } MemRef4D;
+
+/* Whether the tensors are bf16 (--bf16). */
+static int bf16 = 0;
+
+static size_t elementBytes(void) { return bf16 ? 2 : 4; }
+
+/* The bf16 bits nearest to `x` (ties to even; x finite). */
+static uint16_t toBF16(float x) {
+  uint32_t bits;
+  memcpy(&bits, &x, sizeof(bits));
+  bits += 0x7fff + ((bits >> 16) & 1);
+  return (uint16_t)(bits >> 16);
+}
+
+static float fromBF16(uint16_t h) {
+  uint32_t bits = (uint32_t)h << 16;
+  float x;
+  memcpy(&x, &bits, sizeof(x));
+  return x;
+}
 
 typedef void (*AttentionFn)(MemRef4D *q, MemRef4D *k, MemRef4D *v,
                             MemRef4D *out);
@@ -53,7 +77,7 @@ static const size_t kThreadStackBytes = 8u << 20;
 static MemRef4D makeMemRef(int64_t d0, int64_t d1, int64_t d2, int64_t d3) {
   MemRef4D m;
   size_t count = (size_t)(d0 * d1 * d2 * d3);
-  m.allocated = (float *)calloc(count ? count : 1, sizeof(float));
+  m.allocated = calloc(count ? count : 1, elementBytes());
   if (!m.allocated) {
     fprintf(stderr, "driver: out of memory\n");
     exit(2);
@@ -75,9 +99,12 @@ static size_t numElements(const MemRef4D *m) {
   return (size_t)(m->sizes[0] * m->sizes[1] * m->sizes[2] * m->sizes[3]);
 }
 
-static float *at(MemRef4D *m, int64_t i0, int64_t i1, int64_t i2, int64_t i3) {
-  return m->aligned + m->offset + i0 * m->strides[0] + i1 * m->strides[1] +
-         i2 * m->strides[2] + i3 * m->strides[3];
+/* The value of element (i0, i1, i2, i3). */
+static double at(MemRef4D *m, int64_t i0, int64_t i1, int64_t i2, int64_t i3) {
+  int64_t i = m->offset + i0 * m->strides[0] + i1 * m->strides[1] +
+              i2 * m->strides[2] + i3 * m->strides[3];
+  return bf16 ? fromBF16(((uint16_t *)m->aligned)[i])
+              : ((float *)m->aligned)[i];
 }
 
 /* Fills `m` with values in [-1, 1) from a linear congruential generator. */
@@ -85,7 +112,11 @@ static void fill(MemRef4D *m, uint64_t seed) {
   uint64_t state = seed * 6364136223846793005ULL + 1442695040888963407ULL;
   for (size_t i = 0, e = numElements(m); i < e; ++i) {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    m->aligned[i] = (float)((double)(state >> 11) / 4503599627370496.0 - 1.0);
+    float x = (float)((double)(state >> 11) / 4503599627370496.0 - 1.0);
+    if (bf16)
+      ((uint16_t *)m->aligned)[i] = toBF16(x);
+    else
+      ((float *)m->aligned)[i] = x;
   }
 }
 
@@ -129,8 +160,15 @@ static void printHeapGrowth(AttentionFn fn, MemRef4D *q, MemRef4D *k,
 }
 
 int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "--bf16") == 0) {
+    bf16 = 1;
+    argv[1] = argv[0];
+    ++argv;
+    --argc;
+  }
   if (argc != 11 && argc != 12) {
-    fprintf(stderr, "usage: %s LIB.so FN B HQ HKV N M D DV CAUSAL [SCALE]\n",
+    fprintf(stderr,
+            "usage: %s [--bf16] LIB.so FN B HQ HKV N M D DV CAUSAL [SCALE]\n",
             argv[0]);
     return 2;
   }
@@ -173,7 +211,7 @@ int main(int argc, char **argv) {
   /* The reference, in double precision. */
   int64_t group = hq / hkv;
   double *scores = (double *)malloc((size_t)(m ? m : 1) * sizeof(double));
-  double maxErr = 0.0;
+  double maxErr = 0.0, maxRef = 0.0;
   for (int64_t ib = 0; ib < b; ++ib)
     for (int64_t ih = 0; ih < hq; ++ih)
       for (int64_t ip = 0; ip < n; ++ip) {
@@ -189,8 +227,7 @@ int main(int argc, char **argv) {
           }
           double dot = 0.0;
           for (int64_t ie = 0; ie < d; ++ie)
-            dot += (double)*at(&q, ib, ih, ip, ie) *
-                   (double)*at(&k, ib, kvh, im, ie);
+            dot += at(&q, ib, ih, ip, ie) * at(&k, ib, kvh, im, ie);
           scores[im] = dot * scale;
           if (scores[im] > rowMax)
             rowMax = scores[im];
@@ -203,15 +240,20 @@ int main(int argc, char **argv) {
         for (int64_t iff = 0; iff < dv; ++iff) {
           double expected = 0.0;
           for (int64_t im = 0; im < m; ++im)
-            expected += scores[im] * (double)*at(&v, ib, kvh, im, iff);
+            expected += scores[im] * at(&v, ib, kvh, im, iff);
           if (denominator > 0.0)
             expected /= denominator;
-          double err = fabs(expected - (double)*at(&out, ib, ih, ip, iff));
+          if (fabs(expected) > maxRef)
+            maxRef = fabs(expected);
+          double err = fabs(expected - at(&out, ib, ih, ip, iff));
           if (!(err <= maxErr))
             maxErr = err; /* also catches NaN */
         }
       }
   printf("max_abs_err=%g\n", maxErr);
+  double maxRelErr = maxRef > 0.0 ? maxErr / maxRef : maxErr;
+  if (bf16)
+    printf("max_rel_err=%g\n", maxRelErr);
 
   /* Reentrancy: concurrent calls with separate outputs agree bitwise. */
   ThreadJob jobs[kNumThreads];
@@ -238,13 +280,13 @@ int main(int argc, char **argv) {
   for (int t = 0; t < kNumThreads; ++t) {
     pthread_join(threads[t], NULL);
     if (memcmp(jobs[t].out.aligned, out.aligned,
-               numElements(&out) * sizeof(float)) != 0)
+               numElements(&out) * elementBytes()) != 0)
       sameAcrossThreads = 0;
     free(jobs[t].out.allocated);
   }
   printf("threads=%s\n", sameAcrossThreads ? "same" : "DIFFERENT");
 
-  int ok = maxErr < 1e-5 && sameAcrossThreads;
+  int ok = (bf16 ? maxRelErr < 1e-2 : maxErr < 1e-5) && sameAcrossThreads;
   printf("%s\n", ok ? "OK" : "FAIL");
   free(scores);
   free(q.allocated);

@@ -1,0 +1,23 @@
+// RUN: cascade-opt %s --cascade-cpu="bf16-dot=1 vector-width=16" --mlir-print-ir-after=ein-pack 2>&1 | FileCheck %s
+// RUN: cascade-opt %s --cascade-cpu="bf16-dot=0 vector-width=16" --mlir-print-ir-after=ein-pack 2>&1 | FileCheck %s --check-prefix=F32
+// RUN: cascade-opt %s --cascade-cpu="bf16-dot=1 vector-width=8" | FileCheck %s --check-prefix=F32
+
+// bf16 attention with bf16-dot: Q is packed as bf16 (ein-pack keep-narrow)
+// and both contractions of the key loop become AVX512-BF16 dot products,
+// which the LLVM lowering calls as the intrinsic.
+// CHECK:       %QP = ein.einsum QP[b, h, p1, e, p0] = (%Q[b, h, p1 * 20 + p0, e]) {
+// CHECK-NEXT:  ^bb0(%{{.+}}: bf16):
+// CHECK-NEXT:    ein.yield %{{.+}} : bf16
+// CHECK:       llvm.call_intrinsic "llvm.x86.avx512bf16.dpbf16ps.512"
+// CHECK-SAME:    (vector<16xf32>, vector<32xbf16>, vector<32xbf16>) -> vector<16xf32>
+
+// Without it (bf16-dot=0, or vectors of 8 floats, which vdpbf16ps on 512 bits
+// does not fill), Q is packed in f32 with the scale and the contractions run
+// on f32 vectors.
+// F32-NOT:     llvm.x86.avx512bf16
+// F32:         llvm.func @_mlir_ciface_attention
+// F32-NOT:     llvm.x86.avx512bf16
+func.func @attention(%q: tensor<1x2x20x40xbf16>, %k: tensor<1x2x33x40xbf16>, %v: tensor<1x2x33x40xbf16>) -> tensor<1x2x20x40xbf16> {
+  %o = attn.attention %q, %k, %v {causal = #attn.causal<top_left>} : tensor<1x2x20x40xbf16>, tensor<1x2x33x40xbf16>, tensor<1x2x33x40xbf16> -> tensor<1x2x20x40xbf16>
+  return %o : tensor<1x2x20x40xbf16>
+}
