@@ -59,7 +59,9 @@ llvm::cl::opt<int> &registerThreadsOption(llvm::cl::OptionCategory &category);
 /// `llvm` stage of the CPU pipeline), to LLVM IR in `llvmContext`. The result
 /// carries the host triple and data layout and has been optimized with LLVM's
 /// -O3 pipeline tuned for the host CPU. Translation problems are also
-/// reported as MLIR diagnostics on the module's context.
+/// reported as MLIR diagnostics on the module's context. Its exported
+/// functions check first that the CPU running them has what it was compiled
+/// for (addCPUCheck).
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext);
 
@@ -68,6 +70,19 @@ translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &llvmContext);
 /// module for another triple is rejected.
 llvm::Expected<std::string> emitObject(llvm::Module &module,
                                        llvm::TargetMachine &targetMachine);
+
+/// Makes every exported function of `module` (an x86-64 module compiled for
+/// `cpu` with the target `features`, "+avx512f,+avx512bf16,...") call first
+/// a check, compiled for baseline x86-64, that the CPU running it has the
+/// instruction-set extensions among `features` that CPUID reports (and that
+/// the operating system saves their registers). The first call of a process
+/// runs CPUID; where an extension is missing it writes a message naming it
+/// on standard error and calls abort(), instead of the SIGILL the kernel
+/// would die of. The environment variable CASCADE_REQUIRE_CPU_FEATURES adds
+/// extensions to require (comma-separated LLVM names), for testing the
+/// refusal. Other targets are left as they are.
+void addCPUCheck(llvm::Module &module, llvm::StringRef cpu,
+                 llvm::StringRef features);
 
 /// Writes `bytes` (an artifact) to the file `path`, replacing it.
 llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes);

@@ -57,15 +57,18 @@ static Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// Initializes the native target and its assembly printer, once per process.
+/// Initializes the native target, its assembly printer and parser, once per
+/// process.
 /// Returns true on success.
 static bool initializeNativeTarget() {
   static std::once_flag flag;
   static bool initialized = false;
   std::call_once(flag, [] {
-    // Both return true on failure.
+    // Each returns true on failure. The assembly parser assembles the inline
+    // assembly of the CPU check (cpuid) into objects.
     initialized = !llvm::InitializeNativeTarget() &&
-                  !llvm::InitializeNativeTargetAsmPrinter();
+                  !llvm::InitializeNativeTargetAsmPrinter() &&
+                  !llvm::InitializeNativeTargetAsmParser();
   });
   return initialized;
 }
@@ -150,6 +153,9 @@ cascade::translateToLLVMIR(mlir::ModuleOp module,
     return machine.takeError();
   llvmModule->setTargetTriple((*machine)->getTargetTriple());
   llvmModule->setDataLayout((*machine)->createDataLayout());
+  // The code is for this CPU: elsewhere it refuses to run rather than fault.
+  addCPUCheck(*llvmModule, (*machine)->getTargetCPU(),
+              (*machine)->getTargetFeatureString());
 
   auto optimize = mlir::makeOptimizingTransformer(
       /*optLevel=*/3, /*sizeLevel=*/0, machine->get());
