@@ -134,9 +134,12 @@ static cl::opt<bool>
 
 static cl::opt<std::string> suiteOpt(
     "suite",
-    cl::desc("without --shape: 'standard' (default) or 'sparsity' (causal, "
+    cl::desc("without --shape: 'standard' (default), 'sparsity' (causal, "
              "sliding-window and dense configurations whose time ratios "
-             "measure what ein-sparsify skips; no baselines)"),
+             "measure what ein-sparsify skips; no baselines) or 'bf16' "
+             "(N = M = 4096, D = 128 and 64, softmax and causal, in f32 and "
+             "bf16 at 1 and 2 threads, with the bf16 / f32 ratios; no "
+             "baselines)"),
     cl::init("standard"), cl::cat(category));
 static cl::opt<int64_t> splitOpt(
     "split-kv",
@@ -990,10 +993,18 @@ int main(int argc, char **argv) {
     }
   };
   bool sparsitySuite = shapeOpt.empty() && suiteOpt == "sparsity";
-  if (suiteOpt != "standard" && suiteOpt != "sparsity")
-    fail(fmt::format("unknown --suite '{}' (standard or sparsity)",
+  if (suiteOpt != "standard" && suiteOpt != "sparsity" && suiteOpt != "bf16")
+    fail(fmt::format("unknown --suite '{}' (standard, sparsity or bf16)",
                      suiteOpt.getValue()));
-  if (sparsitySuite) {
+  if (shapeOpt.empty() && suiteOpt == "bf16") {
+    // bf16 against f32, Cascade's own kernels: the ratios need no baseline.
+    noBaselines = true;
+    if (dtypeOpt.empty())
+      cpuDTypes = {DType::F32, DType::BF16};
+    for (int64_t d : {int64_t(128), int64_t(64)})
+      for (const char *variant : {"softmax", "causal"})
+        add({1, 8, 8, 4096, 4096, d}, variant);
+  } else if (sparsitySuite) {
     // The ratios are between Cascade's own runs; the unfused baseline
     // would need a 16384 x 16384 score matrix per head.
     noBaselines = true;
