@@ -586,6 +586,15 @@ void cascade::buildCascadeGPUPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
 }
 
+/// A tile size given in a pipeline's textual options applies to bf16
+/// attention too, unless its own is given.
+static void applyTilesToBF16(cascade::CPUPipelineOptions &options) {
+  if (options.tileM.hasValue() && !options.bf16TileM.hasValue())
+    options.bf16TileM = int64_t(options.tileM);
+  if (options.tileN.hasValue() && !options.bf16TileN.hasValue())
+    options.bf16TileN = int64_t(options.tileN);
+}
+
 /// The `key=value` words of a pipeline's textual options, split where MLIR's
 /// option parser splits them: at spaces outside quotes and braces.
 static SmallVector<std::pair<llvm::StringRef, llvm::StringRef>>
@@ -656,6 +665,7 @@ llvm::Error cascade::buildCascadeCPUPipeline(OpPassManager &pm,
     return fail(llvm::StringRef(errors).trim());
   if (parsed.tileM <= 0 || parsed.tileN <= 0)
     return fail("tile sizes must be positive");
+  applyTilesToBF16(parsed);
   if (parsed.split < 0 || parsed.threads < 0)
     return fail("split and threads must be 0 (chosen) or positive");
   if (parsed.vectorWidth < -1)
@@ -691,7 +701,10 @@ void cascade::registerCascadePipelines() {
       "convert-ein-to-loops, the graph's TOSA to linalg, "
       "bufferization and LLVM lowering",
       [](OpPassManager &pm, const CPUPipelineOptions &options) {
-        buildCascadeCPUPipeline(pm, options);
+        CPUPipelineOptions given;
+        given.copyOptionValuesFrom(options);
+        applyTilesToBF16(given);
+        buildCascadeCPUPipeline(pm, given);
       });
   PassPipelineRegistration<>(
       "cascade-reference",

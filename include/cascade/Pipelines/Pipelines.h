@@ -113,7 +113,9 @@ void buildCascadeCPUPipeline(mlir::OpPassManager &pm,
                              Stage stopAfter = Stage::LLVM);
 
 /// Adds the CPU pipeline to `pm` as above, with `options` in the pipeline's
-/// textual form ("tile-m=16 tile-n=8"; empty for the defaults). Returns an
+/// textual form ("tile-m=16 tile-n=8"; empty for the defaults); a tile-m or
+/// tile-n given there applies to bf16 attention too, unless bf16-tile-m or
+/// bf16-tile-n is given. Returns an
 /// error naming the options and the reason when they do not parse; `pm` is
 /// then unchanged.
 llvm::Error buildCascadeCPUPipeline(mlir::OpPassManager &pm,

@@ -1,9 +1,12 @@
 // bf16 attention compiled into a shared library and called through the C ABI
 // with bf16 tensors (uint16_t bits), compared with a double-precision
 // reference on the same values (Inputs/driver.c --bf16): GQA with top-left
-// causal, odd shapes, the default tiles and a key tile that does not divide
-// M; concurrent calls agree bitwise. The contractions run as bf16 dot
-// products where this CPU has them (P rounded to bf16).
+// causal, odd shapes (one partial tile of each rank), concurrent calls that
+// agree bitwise. The contractions run as bf16 dot products where this CPU
+// has them (P rounded to bf16), with tiles of their own (the pipeline's
+// bf16-tile-m and bf16-tile-n, which cascadec leaves at their default);
+// elsewhere the bf16 operands are extended to f32, and the library built
+// with --tile-m=5 runs key tiles of 5.
 //
 // REQUIRES: c-compiler
 // RUN: cascadec %s -o %t.so
