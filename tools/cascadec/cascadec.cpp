@@ -525,6 +525,12 @@ int main(int argc, char **argv) {
   cascade::CPUPipelineOptions options;
   options.tileM = tileM;
   options.tileN = tileN;
+  // A tile given on the command line applies to bf16 attention too (which
+  // otherwise has tiles of its own).
+  if (tileM.getNumOccurrences())
+    options.bf16TileM = tileM;
+  if (tileN.getNumOccurrences())
+    options.bf16TileN = tileN;
   options.split = splitKV;
   options.raise = raiseAttention;
   cascade::buildCascadeCPUPipeline(pm, options, plan->stage);
