@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "cascade/Registration.h"
+#include "cascade/Runtime/Convert.h"
 #include "cascade/Runtime/Npy.h"
 #include "cascade/Target/GPUEmulator.h"
 #include "cascade/Target/PTX.h"
@@ -18,7 +19,6 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 
-#include "llvm/ADT/APFloat.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -73,89 +73,6 @@ static std::optional<DType> dtypeOf(Type t) {
   if (t.isInteger(64))
     return DType::I64;
   return std::nullopt;
-}
-
-static double readElement(const NpyArray &a, int64_t i) {
-  const char *p = a.data.data() + i * cascade::runtime::dtypeSize(a.dtype);
-  auto half = [&](const llvm::fltSemantics &s) {
-    uint16_t bits;
-    std::memcpy(&bits, p, 2);
-    return llvm::APFloat(s, llvm::APInt(16, bits)).convertToFloat();
-  };
-  switch (a.dtype) {
-  case DType::F16:
-    return half(llvm::APFloat::IEEEhalf());
-  case DType::BF16:
-    return half(llvm::APFloat::BFloat());
-  case DType::F32: {
-    float f;
-    std::memcpy(&f, p, 4);
-    return f;
-  }
-  case DType::F64: {
-    double f;
-    std::memcpy(&f, p, 8);
-    return f;
-  }
-  case DType::I8:
-    return (double)*(const int8_t *)p;
-  case DType::I32: {
-    int32_t v;
-    std::memcpy(&v, p, 4);
-    return v;
-  }
-  case DType::I64: {
-    int64_t v;
-    std::memcpy(&v, p, 8);
-    return (double)v;
-  }
-  case DType::Bool:
-    return *p ? 1.0 : 0.0;
-  }
-  return 0;
-}
-
-static void writeElement(NpyArray &a, int64_t i, double v) {
-  char *p = a.data.data() + i * cascade::runtime::dtypeSize(a.dtype);
-  auto half = [&](const llvm::fltSemantics &s) {
-    llvm::APFloat f(v);
-    bool lost;
-    f.convert(s, llvm::APFloat::rmNearestTiesToEven, &lost);
-    uint16_t bits = (uint16_t)f.bitcastToAPInt().getZExtValue();
-    std::memcpy(p, &bits, 2);
-  };
-  switch (a.dtype) {
-  case DType::F16:
-    half(llvm::APFloat::IEEEhalf());
-    return;
-  case DType::BF16:
-    half(llvm::APFloat::BFloat());
-    return;
-  case DType::F32: {
-    float f = (float)v;
-    std::memcpy(p, &f, 4);
-    return;
-  }
-  case DType::F64:
-    std::memcpy(p, &v, 8);
-    return;
-  case DType::I8:
-    *(int8_t *)p = (int8_t)v;
-    return;
-  case DType::I32: {
-    int32_t x = (int32_t)v;
-    std::memcpy(p, &x, 4);
-    return;
-  }
-  case DType::I64: {
-    int64_t x = (int64_t)v;
-    std::memcpy(p, &x, 8);
-    return;
-  }
-  case DType::Bool:
-    *p = v != 0;
-    return;
-  }
 }
 
 int main(int argc, char **argv) {
@@ -234,36 +151,39 @@ int main(int argc, char **argv) {
       // array, rounded to bf16.
       std::vector<double> &buf = buffers[name];
       for (int64_t i = 0; i < array->numElements(); ++i) {
-        double v = readElement(*array, i);
-        if (type.getElementType().isBF16()) {
-          llvm::APFloat f(v);
-          bool lost;
-          f.convert(llvm::APFloat::BFloat(), llvm::APFloat::rmNearestTiesToEven,
-                    &lost);
-          v = f.convertToFloat();
-        }
+        double v = cascade::runtime::elementAsDouble(*array, i);
+        if (type.getElementType().isBF16())
+          v = cascade::runtime::bfloat16ToFloat(
+              cascade::runtime::floatToBFloat16(float(v)));
         buf.push_back(v);
       }
     }
     if (llvm::Error err = cascade::emulateFunction(*module, f.name, buffers))
       return fail(llvm::toString(std::move(err)));
     for (auto &[name, type] : f.results) {
+      // Written as f32, then rounded to f16 where the result is f16 (.npy
+      // has no bf16: bf16 results stay f32, exactly).
       std::optional<DType> dtype = dtypeOf(type.getElementType());
-      if (!dtype)
-        return fail("result '" + name + "' has an element type .npy lacks");
-      NpyArray out;
-      // bf16 results are written as f32 (exactly).
-      out.dtype = *dtype == DType::BF16 ? DType::F32 : *dtype;
-      dtype = out.dtype;
-      out.shape.assign(type.getShape().begin(), type.getShape().end());
-      out.data.resize(type.getNumElements() *
-                      cascade::runtime::dtypeSize(*dtype));
+      if (!dtype || (*dtype != DType::F32 && *dtype != DType::F16 &&
+                     *dtype != DType::BF16))
+        return fail("result '" + name +
+                    "' is not f32, f16 or bf16, which the emulator writes");
+      NpyArray f32;
+      f32.dtype = DType::F32;
+      f32.shape.assign(type.getShape().begin(), type.getShape().end());
+      f32.data.resize(type.getNumElements() * sizeof(float));
       const std::vector<double> &buf = buffers[name];
-      for (int64_t i = 0; i < type.getNumElements(); ++i)
-        writeElement(out, i, buf[i]);
+      for (int64_t i = 0; i < type.getNumElements(); ++i) {
+        float v = float(buf[i]);
+        std::memcpy(f32.data.data() + i * sizeof(float), &v, sizeof(v));
+      }
+      llvm::Expected<NpyArray> out = cascade::runtime::convertArray(
+          f32, *dtype == DType::F16 ? DType::F16 : DType::F32);
+      if (!out)
+        return fail(llvm::toString(out.takeError()));
       llvm::SmallString<256> path(outputDir);
       llvm::sys::path::append(path, name + ".npy");
-      if (llvm::Error err = cascade::runtime::writeNpy(path, out))
+      if (llvm::Error err = cascade::runtime::writeNpy(path, *out))
         return fail(llvm::toString(std::move(err)));
     }
   }

@@ -14,8 +14,9 @@
 // of `params` in its record; every tensor is dense and row-major with the
 // record's shape and element type, and starts at a 16-byte aligned address
 // (the kernels copy rows with 16-byte cp.async; cudaMalloc and PyTorch's
-// allocations are 256-byte aligned, a view at an odd offset may not be). Parameters of kind "input" are read only;
-// "output" parameters are written completely by the kernel.
+// allocations are 256-byte aligned, a view at an odd offset may not be).
+// Parameters of kind "input" are read only; "output" parameters are written
+// completely by the kernel.
 //
 // The JSON record (one per kernel, `NAME.json` beside `NAME.ptx`):
 //
