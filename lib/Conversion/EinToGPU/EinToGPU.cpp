@@ -304,7 +304,6 @@ private:
   // Kernel values.
   SmallVector<Value> params;       ///< flat global memrefs
   SmallVector<int64_t> inputParam; ///< cascade input -> param index
-  SmallVector<SmallVector<Operation *>> inputChain;
   Value lane, warp, g, t, warpRow, blockQ, qTile, kTile, vTile, pTile;
   llvm::StringMap<Value> fixed; ///< ranks fixed for the whole CTA
   Value keyTile;                ///< the current m1
@@ -826,14 +825,12 @@ FailureOr<Value> KernelBuilder::operandAt(EinsumOp e, unsigned i, Point pt,
   Kind dk = kindOf(def);
   // Every position but a recurrence's must name the producer's own rank.
   int64_t rec = def.getRecurrencePosition();
-  bool old = false, fin = false;
+  bool old = false;
   for (auto [pos, a] : llvm::enumerate(map.getResults())) {
     StringRef want = def.getRankName(def.getOutputDim(pos));
     if ((int64_t)pos == rec) {
-      if (isa<AffineSymbolExpr>(a)) {
-        fin = true;
+      if (isa<AffineSymbolExpr>(a)) // `|m1|`: the final value
         continue;
-      }
       if (auto d = dyn_cast<AffineDimExpr>(a))
         if (e.getRankName(d.getPosition()) == iter) {
           old = true;
@@ -881,7 +878,6 @@ FailureOr<Value> KernelBuilder::operandAt(EinsumOp e, unsigned i, Point pt,
       return values[def][k];
     return (old ? oldState : newState)[def][k];
   }
-  (void)fin;
   return failure();
 }
 
@@ -1058,7 +1054,6 @@ SmallVector<Value> KernelBuilder::scores(Value buf) {
   // Tensor cores: A = Q rows of the warp (ldmatrix x4), B = K rows (x4:
   // two 8-key blocks, 16 head dims), m16n8k16 per 8-key block.
   auto aType = VectorType::get({4, 2}, elemType);
-  auto bType = VectorType::get({2, 2}, elemType);
   auto cType = VectorType::get({2, 2}, f32Ty);
   Value zero = arith::ConstantOp::create(
       b, loc, cType, DenseElementsAttr::get(cType, b.getF32FloatAttr(0.0)));
@@ -1084,7 +1079,6 @@ SmallVector<Value> KernelBuilder::scores(Value buf) {
         Value bFrag = vector::ExtractStridedSliceOp::create(
             b, loc, frag, ArrayRef<int64_t>{2 * h, 0}, ArrayRef<int64_t>{2, 2},
             ArrayRef<int64_t>{1, 1});
-        (void)bType;
         acc[nb + h] = mma(a, bFrag, acc[nb + h]);
       }
     }
