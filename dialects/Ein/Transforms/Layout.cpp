@@ -119,6 +119,108 @@ static llvm::StringSet<> iterativeRanks(CascadeOp cascade) {
   return ranks;
 }
 
+int cascade::ein::relayoutNarrowRanks(RewriterBase &rewriter, CascadeOp cascade,
+                                      int64_t minPoints,
+                                      SmallVectorImpl<std::string> &moved,
+                                      SmallVectorImpl<std::string> &narrow) {
+  llvm::StringSet<> iterative = iterativeRanks(cascade);
+  SmallVector<EinsumOp> einsums;
+  cascade.getBodyBlock().walk([&](EinsumOp op) { einsums.push_back(op); });
+  // The parallel ranks: unreduced in every einsum (the loops around the
+  // tile body).
+  auto isParallel = [&](StringRef name) {
+    RankAttr r = cascade.lookupRank(name);
+    if (!r || r.isInnerPart())
+      return false;
+    return llvm::all_of(einsums, [&](EinsumOp e) {
+      int64_t d = e.rankIndex(name);
+      return d >= 0 && !e.isReducedDim(d);
+    });
+  };
+  // A rank of the tile body: neither parallel nor iterative.
+  auto tileRank = [&](StringRef name) {
+    return !iterative.contains(name) && !isParallel(name);
+  };
+  auto isNarrow = [&](StringRef name) {
+    int64_t e = tileRankExtent(cascade, name);
+    return tileRank(name) && !ShapedType::isDynamic(e) && e < minPoints;
+  };
+  auto addOnce = [](SmallVectorImpl<std::string> &list, StringRef name) {
+    if (!llvm::is_contained(list, name))
+      list.push_back(name.str());
+  };
+
+  int count = 0;
+  for (EinsumOp e : einsums) {
+    AffineMap out = e.getOutputMap();
+    if (out.getNumResults() < 2)
+      continue;
+    auto last = dyn_cast<AffineDimExpr>(out.getResults().back());
+    if (!last || !isNarrow(e.getRankName(last.getPosition())))
+      continue;
+    // Every reader is an einsum (a yielded result keeps its layout).
+    if (llvm::any_of(e.getResult().getUses(), [](OpOperand &use) {
+          return !isa<EinsumOp>(use.getOwner());
+        }))
+      continue;
+    // The last output rank of the tile that is not narrow goes last.
+    std::optional<unsigned> wide;
+    for (unsigned i = out.getNumResults(); i-- > 0;) {
+      auto d = dyn_cast<AffineDimExpr>(out.getResult(i));
+      if (!d)
+        continue;
+      StringRef name = e.getRankName(d.getPosition());
+      if (tileRank(name) && !isNarrow(name)) {
+        wide = i;
+        break;
+      }
+    }
+    if (!wide)
+      continue;
+    SmallVector<unsigned> order;
+    for (unsigned i = 0; i < out.getNumResults(); ++i)
+      if (i != *wide)
+        order.push_back(i);
+    order.push_back(*wide);
+    auto permute = [&](AffineMap map) {
+      SmallVector<AffineExpr> results;
+      for (unsigned i : order)
+        results.push_back(map.getResult(i));
+      return AffineMap::get(map.getNumDims(), map.getNumSymbols(), results,
+                            map.getContext());
+    };
+    auto type = cast<RankedTensorType>(e.getType());
+    SmallVector<int64_t> shape;
+    for (unsigned i : order)
+      shape.push_back(type.getDimSize(i));
+    addOnce(
+        moved,
+        e.getRankName(cast<AffineDimExpr>(out.getResult(*wide)).getPosition()));
+    addOnce(narrow, e.getRankName(last.getPosition()));
+
+    SmallVector<OpOperand *> uses;
+    for (OpOperand &use : e.getResult().getUses())
+      uses.push_back(&use);
+    rewriter.modifyOpInPlace(e, [&] {
+      e.setOutputMapAttr(AffineMapAttr::get(permute(out)));
+      e.getResult().setType(RankedTensorType::get(shape, type.getElementType(),
+                                                  type.getEncoding()));
+    });
+    for (OpOperand *use : uses) {
+      auto reader = cast<EinsumOp>(use->getOwner());
+      unsigned idx = use->getOperandNumber();
+      SmallVector<Attribute> maps(reader.getInputMaps().begin(),
+                                  reader.getInputMaps().end());
+      maps[idx] = AffineMapAttr::get(permute(reader.getInputMap(idx)));
+      rewriter.modifyOpInPlace(reader, [&] {
+        reader.setInputMapsAttr(rewriter.getArrayAttr(maps));
+      });
+    }
+    ++count;
+  }
+  return count;
+}
+
 /// The arithmetic of `sum`'s map that depends on block argument `arg` only
 /// (and constants): a chain of single-use ops from `arg`, which may start
 /// by extending it (an f16 or bf16 input of an f32 map). Returns the ops in
@@ -293,6 +395,17 @@ int cascade::ein::packOperands(RewriterBase &rewriter, CascadeOp cascade,
   return packed;
 }
 
+/// 'a', 'b' and 'c'.
+static std::string quotedList(ArrayRef<std::string> names) {
+  std::string text;
+  for (auto [i, name] : llvm::enumerate(names)) {
+    if (i > 0)
+      text += i + 1 == names.size() ? " and " : ", ";
+    text += "'" + name + "'";
+  }
+  return text;
+}
+
 namespace {
 struct EinSimplifyConditionsPass
     : cascade::ein::impl::EinSimplifyConditionsBase<EinSimplifyConditionsPass> {
@@ -312,6 +425,18 @@ struct EinPackPass : cascade::ein::impl::EinPackBase<EinPackPass> {
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
     getOperation()->walk([&](CascadeOp cascade) {
+      SmallVector<std::string> moved, narrow;
+      int relaid = 0;
+      if (minVectorPoints > 0)
+        relaid = relayoutNarrowRanks(rewriter, cascade, minVectorPoints, moved,
+                                     narrow);
+      if (relaid > 0)
+        cascade.emitRemark()
+            << "cascade '" << cascade.getName() << "': " << relaid << " einsum"
+            << (relaid == 1 ? "" : "s") << " laid out with "
+            << quotedList(moved) << " innermost instead of "
+            << quotedList(narrow) << " (fewer than " << int64_t(minVectorPoints)
+            << " points)";
       int n = packOperands(rewriter, cascade, keepNarrow);
       if (n > 0)
         cascade.emitRemark()

@@ -728,7 +728,8 @@ FailureOr<SplitResult> cascade::ein::splitIterativeRank(RewriterBase &rewriter,
     parts = std::min(parts, std::max<int64_t>(1, tiles / kMinTiles));
     if (parts <= 1) {
       why = std::to_string(points) + " parallel points keep " +
-            std::to_string(threads) + " threads busy";
+            std::to_string(threads) +
+            (threads == 1 ? " thread busy" : " threads busy");
       return SplitResult{1, plan->extent};
     }
   }

@@ -213,6 +213,19 @@ bool readsBF16(CascadeOp cascade);
 int packOperands(mlir::RewriterBase &rewriter, CascadeOp cascade,
                  bool keepNarrow = false);
 
+/// Moves a narrow rank of the tile body (fewer than `minPoints` points: the
+/// query rows of a decode tile) out of the innermost position of the
+/// einsums whose output ends with it: the last rank of the tile body that is
+/// not narrow goes last instead (`BQK[.., m0, p0]` becomes `BQK[.., p0, m0]`,
+/// `SLNV[.., f, m1, p0]` becomes `SLNV[.., m1, p0, f]`), and their readers
+/// read the new layout. Einsums whose result the cascade yields keep theirs.
+/// Returns how many einsums changed; `moved` and `narrow` get the names of
+/// the ranks moved in and out.
+int relayoutNarrowRanks(mlir::RewriterBase &rewriter, CascadeOp cascade,
+                        int64_t minPoints,
+                        llvm::SmallVectorImpl<std::string> &moved,
+                        llvm::SmallVectorImpl<std::string> &narrow);
+
 } // namespace cascade::ein
 
 #endif // CASCADE_DIALECTS_EIN_TRANSFORMS_TRANSFORMS_H

@@ -28,6 +28,11 @@ struct TileVectorShape {
   int64_t rows = 8;
   int64_t vectors = 2;
   bool bf16Dot = false;
+  /// Inputs read along the vector dim with a stride known at run time only:
+  /// one test of their strides before the loops chooses between vector
+  /// loads, where every such stride is 1, and one load per lane; false:
+  /// their strides are known not to be 1 (one load per lane).
+  bool testStrides = true;
 };
 
 /// Rewrites `generic` into loops of vector operations; fails, leaving it

@@ -222,6 +222,47 @@ std::optional<HoistedOperand> hoistOutOfLoop(Operation *user, Value memref) {
   return HoistedOperand{loop, value};
 }
 
+/// A tile of a cascade operand that the loop over tiles moves through (K
+/// or V): a subview of a function argument (through casts) whose offset in
+/// one kept dim, the rows, varies. The next tile starts `distance` rows
+/// further (the tile's rows), and is prefetched while this one is read.
+struct StreamedTile {
+  memref::SubViewOp view;
+  unsigned sourceDim = 0; ///< the rows, as a dim of the source
+  unsigned viewDim = 0;   ///< the rows, as a dim of the view
+  int64_t distance = 0;
+};
+
+std::optional<StreamedTile> streamedTile(Value memref) {
+  auto view = memref.getDefiningOp<memref::SubViewOp>();
+  if (!view)
+    return std::nullopt;
+  Value root = view.getSource();
+  while (auto cast = root.getDefiningOp<memref::CastOp>())
+    root = cast.getSource();
+  auto arg = dyn_cast<BlockArgument>(root);
+  if (!arg || !isa<FunctionOpInterface>(arg.getOwner()->getParentOp()))
+    return std::nullopt;
+  llvm::SmallBitVector dropped = view.getDroppedDims();
+  SmallVector<OpFoldResult> offsets = view.getMixedOffsets();
+  unsigned kept = 0;
+  std::optional<StreamedTile> tile;
+  for (unsigned d = 0; d < offsets.size(); ++d) {
+    if (dropped.test(d))
+      continue;
+    unsigned viewDim = kept++;
+    // The last dim is read along by the vectors; the rows come before.
+    if (viewDim + 1 == cast<MemRefType>(memref.getType()).getRank() ||
+        isa<Attribute>(offsets[d]) || tile)
+      continue;
+    std::optional<int64_t> rows = memrefDimUpperBound(memref, viewDim);
+    if (!rows || *rows <= 0)
+      continue;
+    tile = StreamedTile{view, d, viewDim, *rows};
+  }
+  return tile;
+}
+
 bool isVectorizableBodyOp(Operation *op) {
   if (isa<linalg::YieldOp, linalg::IndexOp, arith::ConstantOp>(op))
     return true;
@@ -241,6 +282,17 @@ public:
 
   LogicalResult match();
   void rewrite();
+  /// The inputs read along the vector dim with a stride known at run time
+  /// only (none with the bf16 dot products, which handle their own).
+  SmallVector<unsigned> stridedInputs() const {
+    SmallVector<unsigned> result;
+    if (dot)
+      return result;
+    for (auto [i, a] : llvm::enumerate(access))
+      if (a == Access::Strided)
+        result.push_back(i);
+    return result;
+  }
 
 private:
   /// The contraction `out[u, v] += c * A[r, v] * B[u, r]` (or `B[r, u]`)
@@ -257,6 +309,9 @@ private:
   /// Sets `dot` when the generic is such a contraction and its buffers fit
   /// in buffers of a few tens of KB.
   void matchDot();
+  /// Fits the register block of the schedule along `v` to the bounds of u
+  /// and v.
+  void fitBlock();
   /// The rewrite with dot products; `bView` is B with a static unit last
   /// stride.
   void emitDot(OpBuilder &b, Value bView);
@@ -291,14 +346,120 @@ private:
   /// A reduction of everything to the 0-d output (`v` is then the last
   /// reduction dim): the combiner of the accumulator with the body's value.
   std::optional<vector::CombiningKind> scalarKind;
-  Value scalarIdentity(OpBuilder &b);
+  /// `acc <op> x` with x free of acc: the combiner of the body.
+  std::optional<vector::CombiningKind> matchCombiner();
+  /// The access of each input along `v`; fails when an input varies along
+  /// `v` but not contiguously in its last dimension.
+  LogicalResult matchInputs();
+
+  /// The schedule along a reduction dim (`v` is then that dim, `u` the
+  /// output's last dim): for a generic whose inputs are not contiguous
+  /// along the output's last dim (`Q K^T` with `K[m0][e]` and the output
+  /// `[p0][m0]`; the max and sum over `m0` of `[p0][m0]`). Each output
+  /// point accumulates a vector along `v`, and the lanes of `alongRows`
+  /// accumulators are combined together by a tree of shuffles.
+  LogicalResult matchAlongReduction();
+  std::optional<vector::CombiningKind> kind;
+  int64_t alongRows = 1;
+  /// One block of `rows` output points from `u0` along u.
+  void emitAlongBlock(OpBuilder &b, Value u0, int64_t rows);
+  /// `a <kind> c`, lane by lane.
+  Value combine(OpBuilder &b, vector::CombiningKind k, Value a, Value c);
+  /// The vector of `accs.size()` values, each the combination of the lanes
+  /// of one accumulator.
+  Value combineLanes(OpBuilder &b, vector::CombiningKind k,
+                     ArrayRef<Value> accs);
+  Value identityVector(OpBuilder &b, vector::CombiningKind k);
   void rewriteScalarReduction();
 
   // State of the block being emitted.
   SmallVector<Value> ivs; // per loop dim: the scalar index (v: unused)
   SmallVector<Value> rowIndex, vectorOffset, masks;
   DenseMap<std::tuple<unsigned, int64_t, int64_t>, Value> loads;
+
+  /// Prefetching: the streamed tile each input is a view of (analysed on
+  /// `origins`, the operands before any rewrite of the generic), and, per
+  /// block, whether this block is the first to read it (the loops around
+  /// it that the input does not depend on are at 0).
+  SmallVector<std::optional<StreamedTile>> streamed;
+  SmallVector<Value> firstReader;
+  bool prefetchStreams = false;
+  void findStreams(ArrayRef<Value> origins);
+  /// The conditions of the current block (`u0` its first row).
+  void setFirstReaders(OpBuilder &b, Value u0);
+  /// Prefetches the element of input `i` at `indices`, a tile further.
+  void prefetchNext(OpBuilder &b, unsigned i, ArrayRef<Value> indices);
+
+public:
+  void setOrigins(ArrayRef<Value> origins) { findStreams(origins); }
 };
+
+void TileVectorizer::findStreams(ArrayRef<Value> origins) {
+  streamed.clear();
+  for (Value origin : origins)
+    streamed.push_back(isa<MemRefType>(origin.getType()) ? streamedTile(origin)
+                                                         : std::nullopt);
+}
+
+void TileVectorizer::setFirstReaders(OpBuilder &b, Value u0) {
+  firstReader.assign(streamed.size(), Value());
+  if (!prefetchStreams)
+    return;
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  for (unsigned i = 0; i < streamed.size(); ++i) {
+    if (!streamed[i] ||
+        (access[i] != Access::Contiguous && access[i] != Access::Strided))
+      continue;
+    Value first = arith::ConstantIntOp::create(b, loc, 1, 1);
+    auto atZero = [&](Value iv) {
+      first = arith::AndIOp::create(
+          b, loc, first,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, iv, zero));
+    };
+    for (unsigned d : outerDims)
+      if (!maps[i].isFunctionOfDim(d))
+        atZero(ivs[d]);
+    if (u && u0 && !maps[i].isFunctionOfDim(*u))
+      atZero(u0);
+    firstReader[i] = first;
+  }
+}
+
+void TileVectorizer::prefetchNext(OpBuilder &b, unsigned i,
+                                  ArrayRef<Value> indices) {
+  if (!prefetchStreams || i >= firstReader.size() || !firstReader[i])
+    return;
+  StreamedTile t = *streamed[i];
+  auto ifOp = scf::IfOp::create(b, loc, firstReader[i],
+                                /*withElseRegion=*/false);
+  OpBuilder tb = ifOp.getThenBodyBuilder();
+  // The source's indices: the view's offsets plus its indices in the kept
+  // dims; the rows a tile further, clamped to the last row.
+  llvm::SmallBitVector dropped = t.view.getDroppedDims();
+  SmallVector<OpFoldResult> offsets = t.view.getMixedOffsets();
+  SmallVector<Value> at;
+  unsigned kept = 0;
+  for (unsigned d = 0; d < offsets.size(); ++d) {
+    Value offset = getValueOrCreateConstantIndexOp(tb, loc, offsets[d]);
+    if (dropped.test(d)) {
+      at.push_back(offset);
+      continue;
+    }
+    Value index = arith::AddIOp::create(tb, loc, offset, indices[kept++]);
+    if (d == t.sourceDim) {
+      Value ahead = arith::AddIOp::create(
+          tb, loc, index, arith::ConstantIndexOp::create(tb, loc, t.distance));
+      Value last = arith::SubIOp::create(
+          tb, loc, memref::DimOp::create(tb, loc, t.view.getSource(), d),
+          arith::ConstantIndexOp::create(tb, loc, 1));
+      index = arith::MinSIOp::create(tb, loc, ahead, last);
+    }
+    at.push_back(index);
+  }
+  memref::PrefetchOp::create(tb, loc, t.view.getSource(), at,
+                             /*isWrite=*/false, /*localityHint=*/3,
+                             /*isDataCache=*/true);
+}
 
 LogicalResult TileVectorizer::match() {
   if (!g.hasPureBufferSemantics() || g.getNumDpsInits() != 1)
@@ -314,42 +475,106 @@ LogicalResult TileVectorizer::match() {
   elementType = outType.getElementType();
   if (!elementType.isIntOrFloat())
     return failure();
+  for (Operation &op : g.getBody()->getOperations())
+    if (!isVectorizableBodyOp(&op))
+      return failure();
   if (outType.getRank() == 0) {
     // Everything reduced to one value (the range of an operand over a
     // tile): vectors along the last dim, combined lane by lane, then across
     // the lanes. The body must yield `acc <op> x` with x free of acc.
     if (g.getNumLoops() == 0 || !isa<FloatType>(elementType))
       return failure();
-    Operation *combine =
-        g.getBody()->getTerminator()->getOperand(0).getDefiningOp();
-    BlockArgument acc = g.getBody()->getArgument(g.getNumDpsInputs());
-    if (!combine || combine->getNumOperands() != 2 ||
-        combine->getBlock() != g.getBody())
-      return failure();
-    unsigned other = combine->getOperand(0) == acc ? 1 : 0;
-    if (combine->getOperand(1 - other) != acc)
-      return failure();
-    for (Operation &op : g.getBody()->without_terminator())
-      if (&op != combine && llvm::is_contained(op.getOperands(), acc))
-        return failure();
-    if (combine->getOperand(other) == acc)
-      return failure();
-    if (isa<arith::AddFOp>(combine))
-      scalarKind = vector::CombiningKind::ADD;
-    else if (isa<arith::MinimumFOp>(combine))
-      scalarKind = vector::CombiningKind::MINIMUMF;
-    else if (isa<arith::MaximumFOp>(combine))
-      scalarKind = vector::CombiningKind::MAXIMUMF;
-    else
+    scalarKind = matchCombiner();
+    if (!scalarKind)
       return failure();
     v = g.getNumLoops() - 1;
+    if (failed(matchInputs()))
+      return failure();
   } else {
     if (!hasUnitLastStride(outType))
       return failure();
     AffineMap outMap = g.getMatchingIndexingMap(out);
     v = outMap.getDimPosition(outType.getRank() - 1);
+    if (failed(matchInputs()))
+      return matchAlongReduction();
   }
+  SmallVector<utils::IteratorType> iterators = g.getIteratorTypesArray();
+  SmallVector<unsigned> parallel;
+  for (unsigned d = 0; d < iterators.size(); ++d) {
+    if (d == v)
+      continue;
+    if (iterators[d] == utils::IteratorType::reduction)
+      reductionDims.push_back(d);
+    else
+      parallel.push_back(d);
+  }
+  if (scalarKind)
+    return success();
+  // Register blocking pays where accumulators stay in registers over a
+  // reduction loop.
+  if (!reductionDims.empty() && !parallel.empty() && shape.rows > 1) {
+    u = parallel.back();
+    parallel.pop_back();
+  }
+  outerDims = parallel;
+  if (shape.bf16Dot)
+    matchDot();
+  if (u && !dot)
+    fitBlock();
+  return success();
+}
 
+void TileVectorizer::fitBlock() {
+  // No more rows than u has; the accumulators they leave go to more vectors
+  // along v, up to the vectors v has. The FMAs of one block are independent,
+  // which hides their latency (`P V` in decode: 4 query rows, 128 values).
+  Value out = g.getDpsInitOperand(0)->get();
+  AffineMap outMap = g.getMatchingIndexingMap(g.getDpsInitOperand(0));
+  std::optional<int64_t> rowsBound, vBound;
+  for (unsigned i = 0; i < outMap.getNumResults(); ++i) {
+    if (outMap.getDimPosition(i) == *u)
+      rowsBound = memrefDimUpperBound(out, i);
+    if (outMap.getDimPosition(i) == v)
+      vBound = memrefDimUpperBound(out, i);
+  }
+  if (!rowsBound || *rowsBound > shape.rows || *rowsBound < 1)
+    return;
+  // One block of rows reads each tile of an input once: the tiles of the
+  // cascade's operands that stream through it are prefetched.
+  prefetchStreams = true;
+  int64_t accumulators = shape.rows * shape.vectors;
+  shape.rows = *rowsBound;
+  int64_t vectors = std::max<int64_t>(shape.vectors, accumulators / shape.rows);
+  if (vBound)
+    vectors =
+        std::min<int64_t>(vectors, llvm::divideCeil(*vBound, shape.width));
+  shape.vectors = std::max(shape.vectors, vectors);
+}
+
+std::optional<vector::CombiningKind> TileVectorizer::matchCombiner() {
+  Block *body = g.getBody();
+  Operation *combine = body->getTerminator()->getOperand(0).getDefiningOp();
+  BlockArgument acc = body->getArgument(g.getNumDpsInputs());
+  if (!combine || combine->getNumOperands() != 2 || combine->getBlock() != body)
+    return std::nullopt;
+  unsigned other = combine->getOperand(0) == acc ? 1 : 0;
+  if (combine->getOperand(1 - other) != acc ||
+      combine->getOperand(other) == acc)
+    return std::nullopt;
+  for (Operation &op : body->without_terminator())
+    if (&op != combine && llvm::is_contained(op.getOperands(), acc))
+      return std::nullopt;
+  if (isa<arith::AddFOp>(combine))
+    return vector::CombiningKind::ADD;
+  if (isa<arith::MinimumFOp>(combine))
+    return vector::CombiningKind::MINIMUMF;
+  if (isa<arith::MaximumFOp>(combine))
+    return vector::CombiningKind::MAXIMUMF;
+  return std::nullopt;
+}
+
+LogicalResult TileVectorizer::matchInputs() {
+  access.clear();
   for (OpOperand *in : g.getDpsInputOperands()) {
     auto type = dyn_cast<MemRefType>(in->get().getType());
     if (!type) {
@@ -377,31 +602,48 @@ LogicalResult TileVectorizer::match() {
       return failure();
     access.push_back(Access::Strided);
   }
-  for (Operation &op : g.getBody()->getOperations())
-    if (!isVectorizableBodyOp(&op))
-      return failure();
 
+  return success();
+}
+
+LogicalResult TileVectorizer::matchAlongReduction() {
+  if (!isa<FloatType>(elementType))
+    return failure();
+  kind = matchCombiner();
+  if (!kind)
+    return failure();
+  // The innermost reduction dim that every input reading it reads
+  // contiguously.
   SmallVector<utils::IteratorType> iterators = g.getIteratorTypesArray();
-  SmallVector<unsigned> parallel;
-  for (unsigned d = 0; d < iterators.size(); ++d) {
-    if (d == v)
+  std::optional<unsigned> along;
+  for (unsigned d = iterators.size(); d-- > 0;) {
+    if (iterators[d] != utils::IteratorType::reduction)
       continue;
-    if (iterators[d] == utils::IteratorType::reduction)
+    v = d;
+    if (succeeded(matchInputs())) {
+      along = d;
+      break;
+    }
+  }
+  if (!along)
+    return failure();
+  reductionDims.clear();
+  outerDims.clear();
+  for (unsigned d = 0; d < iterators.size(); ++d)
+    if (d != v && iterators[d] == utils::IteratorType::reduction)
       reductionDims.push_back(d);
-    else
-      parallel.push_back(d);
-  }
-  if (scalarKind)
-    return success();
-  // Register blocking pays where accumulators stay in registers over a
-  // reduction loop.
-  if (!reductionDims.empty() && !parallel.empty() && shape.rows > 1) {
-    u = parallel.back();
-    parallel.pop_back();
-  }
-  outerDims = parallel;
-  if (shape.bf16Dot)
-    matchDot();
+  OpOperand *out = g.getDpsInitOperand(0);
+  AffineMap outMap = g.getMatchingIndexingMap(out);
+  for (unsigned i = 0; i + 1 < outMap.getNumResults(); ++i)
+    outerDims.push_back(outMap.getDimPosition(i));
+  u = outMap.getDimPosition(outMap.getNumResults() - 1);
+  prefetchStreams = true;
+  // Rows of u per block: the accumulators of one register block, at most
+  // the rows of u there are.
+  alongRows = std::min(shape.rows, shape.width);
+  if (std::optional<int64_t> bound =
+          memrefDimUpperBound(out->get(), outMap.getNumResults() - 1))
+    alongRows = std::max<int64_t>(1, std::min(alongRows, *bound));
   return success();
 }
 
@@ -572,38 +814,21 @@ SmallVector<Value> TileVectorizer::indicesOf(OpBuilder &b, unsigned opIndex,
 Value TileVectorizer::loadStrided(OpBuilder &b, Value operand,
                                   ArrayRef<Value> indices, int64_t j,
                                   VectorType type) {
-  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, operand);
+  // The stride is not 1 (the test before the loops chose this code): one
+  // load per lane, at an index clamped to the last element (the lanes past
+  // it are never stored).
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  Value unit = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                     meta.getStrides().back(), one);
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
-  auto ifOp = scf::IfOp::create(
-      b, loc, unit,
-      [&](OpBuilder &tb, Location l) {
-        // Stride 1: the same memory as a view with a static unit stride.
-        Value view = unitStrideView(tb, l, operand, meta);
-        Value v = vector::MaskedLoadOp::create(tb, l, type, view, indices,
-                                               masks[j], zero);
-        scf::YieldOp::create(tb, l, v);
-      },
-      [&](OpBuilder &eb, Location l) {
-        // Otherwise one load per lane, at an index clamped to the last
-        // element (the lanes past it are never stored).
-        Value last = arith::SubIOp::create(
-            eb, l, getValueOrCreateConstantIndexOp(eb, l, sizes[v]), one);
-        SmallVector<Value> lanes;
-        SmallVector<Value> at(indices.begin(), indices.end());
-        for (int64_t lane = 0; lane < shape.width; ++lane) {
-          Value i = arith::AddIOp::create(
-              eb, l, vectorOffset[j],
-              arith::ConstantIndexOp::create(eb, l, lane));
-          at.back() = arith::MinSIOp::create(eb, l, i, last);
-          lanes.push_back(memref::LoadOp::create(eb, l, operand, at));
-        }
-        Value v = vector::FromElementsOp::create(eb, l, type, lanes);
-        scf::YieldOp::create(eb, l, v);
-      });
-  return ifOp.getResult(0);
+  Value last = arith::SubIOp::create(
+      b, loc, getValueOrCreateConstantIndexOp(b, loc, sizes[v]), one);
+  SmallVector<Value> lanes;
+  SmallVector<Value> at(indices.begin(), indices.end());
+  for (int64_t lane = 0; lane < shape.width; ++lane) {
+    Value i = arith::AddIOp::create(
+        b, loc, vectorOffset[j], arith::ConstantIndexOp::create(b, loc, lane));
+    at.back() = arith::MinSIOp::create(b, loc, i, last);
+    lanes.push_back(memref::LoadOp::create(b, loc, operand, at));
+  }
+  return vector::FromElementsOp::create(b, loc, type, lanes);
 }
 
 Value TileVectorizer::emitBody(OpBuilder &b, int64_t r, int64_t j, Value acc) {
@@ -625,11 +850,17 @@ Value TileVectorizer::emitBody(OpBuilder &b, int64_t r, int64_t j, Value acc) {
     if (it == loads.end()) {
       SmallVector<Value> indices = indicesOf(b, i, r, j);
       Value loaded;
+      if (access[i] == Access::Contiguous || access[i] == Access::Strided)
+        prefetchNext(b, i, indices);
       if (access[i] == Access::Contiguous) {
         Type t = vecType(arg.getType());
-        Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(t));
-        loaded = vector::MaskedLoadOp::create(b, loc, t, operand, indices,
-                                              masks[j], zero);
+        if (masks[j]) {
+          Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(t));
+          loaded = vector::MaskedLoadOp::create(b, loc, t, operand, indices,
+                                                masks[j], zero);
+        } else {
+          loaded = vector::LoadOp::create(b, loc, t, operand, indices);
+        }
       } else if (access[i] == Access::Strided) {
         loaded = loadStrided(b, operand, indices, j, vecType(arg.getType()));
       } else {
@@ -681,6 +912,7 @@ Value TileVectorizer::emitBody(OpBuilder &b, int64_t r, int64_t j, Value acc) {
 
 void TileVectorizer::emitBlock(OpBuilder &b, Value u0, int64_t rows, Value v0) {
   loads.clear();
+  setFirstReaders(b, u0);
   rowIndex.clear();
   vectorOffset.clear();
   masks.clear();
@@ -747,15 +979,166 @@ void TileVectorizer::emitBlock(OpBuilder &b, Value u0, int64_t rows, Value v0) {
                                     masks[j], results[r * shape.vectors + j]);
 }
 
-Value TileVectorizer::scalarIdentity(OpBuilder &b) {
+Value TileVectorizer::identityVector(OpBuilder &b, vector::CombiningKind k) {
   double identity = 0.0;
-  if (*scalarKind == vector::CombiningKind::MINIMUMF)
+  if (k == vector::CombiningKind::MINIMUMF)
     identity = std::numeric_limits<double>::infinity();
-  else if (*scalarKind == vector::CombiningKind::MAXIMUMF)
+  else if (k == vector::CombiningKind::MAXIMUMF)
     identity = -std::numeric_limits<double>::infinity();
   auto t = VectorType::get({shape.width}, elementType);
   return arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(t, b.getFloatAttr(elementType, identity)));
+}
+
+Value TileVectorizer::combine(OpBuilder &b, vector::CombiningKind k, Value a,
+                              Value c) {
+  switch (k) {
+  case vector::CombiningKind::MAXIMUMF:
+    return arith::MaximumFOp::create(b, loc, a, c);
+  case vector::CombiningKind::MINIMUMF:
+    return arith::MinimumFOp::create(b, loc, a, c);
+  default:
+    return arith::AddFOp::create(b, loc, a, c);
+  }
+}
+
+Value TileVectorizer::combineLanes(OpBuilder &b, vector::CombiningKind k,
+                                   ArrayRef<Value> accs) {
+  // Each vector holds segments of `seg` lanes, each the partial values of
+  // one result (`owners`, in order). A pair (x, y) becomes one vector of
+  // segments half as long: the low halves of x's and y's segments combined
+  // with their high halves. With one vector left, a butterfly within each
+  // segment gives every lane its segment's value; a last shuffle puts the
+  // results in order.
+  int64_t w = shape.width;
+  int64_t n = accs.size();
+  int64_t p = llvm::PowerOf2Ceil(n);
+  SmallVector<Value> vecs(accs.begin(), accs.end());
+  SmallVector<SmallVector<int64_t>> owners;
+  for (int64_t i = 0; i < n; ++i)
+    owners.push_back({i});
+  for (int64_t i = n; i < p; ++i) {
+    vecs.push_back(identityVector(b, k));
+    owners.push_back({-1});
+  }
+  int64_t seg = w;
+  while (vecs.size() > 1) {
+    int64_t half = seg / 2;
+    SmallVector<int64_t> lo, hi;
+    for (int64_t src : {int64_t(0), w})
+      for (int64_t s = 0; s < w / seg; ++s)
+        for (int64_t t = 0; t < half; ++t) {
+          lo.push_back(src + s * seg + t);
+          hi.push_back(src + s * seg + half + t);
+        }
+    SmallVector<Value> next;
+    SmallVector<SmallVector<int64_t>> nextOwners;
+    for (size_t i = 0; i < vecs.size(); i += 2) {
+      Value x = vecs[i], y = vecs[i + 1];
+      Value a = vector::ShuffleOp::create(b, loc, x, y, lo);
+      Value c = vector::ShuffleOp::create(b, loc, x, y, hi);
+      next.push_back(combine(b, k, a, c));
+      SmallVector<int64_t> o = owners[i];
+      o.append(owners[i + 1]);
+      nextOwners.push_back(o);
+    }
+    vecs = next;
+    owners = nextOwners;
+    seg = half;
+  }
+  Value z = vecs.front();
+  for (int64_t t = seg / 2; t >= 1; t /= 2) {
+    SmallVector<int64_t> swap;
+    for (int64_t i = 0; i < w; ++i)
+      swap.push_back(i ^ t);
+    z = combine(b, k, z, vector::ShuffleOp::create(b, loc, z, z, swap));
+  }
+  SmallVector<int64_t> order(n, 0);
+  for (auto [pos, owner] : llvm::enumerate(owners.front()))
+    if (owner >= 0)
+      order[owner] = pos * seg;
+  return vector::ShuffleOp::create(b, loc, z, z, order);
+}
+
+void TileVectorizer::emitAlongBlock(OpBuilder &b, Value u0, int64_t rows) {
+  loads.clear();
+  setFirstReaders(b, u0);
+  rowIndex.clear();
+  for (int64_t r = 0; r < rows; ++r)
+    rowIndex.push_back(arith::AddIOp::create(
+        b, loc, u0, arith::ConstantIndexOp::create(b, loc, r)));
+  Value identity = identityVector(b, *kind);
+  SmallVector<Value> accs(rows, identity);
+  Value width = arith::ConstantIndexOp::create(b, loc, shape.width);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value size = getValueOrCreateConstantIndexOp(b, loc, sizes[v]);
+  Value rem = arith::RemUIOp::create(b, loc, size, width);
+  Value mainEnd = arith::SubIOp::create(b, loc, size, rem);
+
+  // Full vectors of v, then the last partial one (masked; its lanes past
+  // the end keep the accumulator).
+  auto alongV = [&](OpBuilder &nb, ValueRange current) -> SmallVector<Value> {
+    auto loop = scf::ForOp::create(
+        nb, loc, zero, mainEnd, width, current,
+        [&](OpBuilder &lb, Location, Value v0, ValueRange iter) {
+          loads.clear();
+          vectorOffset.assign(1, v0);
+          masks.assign(1, Value());
+          SmallVector<Value> next;
+          for (int64_t r = 0; r < rows; ++r)
+            next.push_back(emitBody(lb, r, 0, iter[r]));
+          scf::YieldOp::create(lb, loc, next);
+        });
+    Value partial =
+        arith::CmpIOp::create(nb, loc, arith::CmpIPredicate::ne, rem, zero);
+    auto tail = scf::IfOp::create(
+        nb, loc, partial,
+        [&](OpBuilder &tb, Location) {
+          loads.clear();
+          vectorOffset.assign(1, mainEnd);
+          Value mask = vector::CreateMaskOp::create(
+              tb, loc, VectorType::get({shape.width}, tb.getI1Type()), rem);
+          masks.assign(1, mask);
+          SmallVector<Value> next;
+          for (int64_t r = 0; r < rows; ++r) {
+            Value acc = loop.getResult(r);
+            Value combined = emitBody(tb, r, 0, acc);
+            next.push_back(
+                arith::SelectOp::create(tb, loc, mask, combined, acc));
+          }
+          scf::YieldOp::create(tb, loc, next);
+        },
+        [&](OpBuilder &eb, Location) {
+          scf::YieldOp::create(eb, loc, loop.getResults());
+        });
+    return SmallVector<Value>(tail.getResults());
+  };
+  // The other reduction dims, outermost first, around the loop along v.
+  std::function<SmallVector<Value>(OpBuilder &, unsigned, ValueRange)> nest =
+      [&](OpBuilder &nb, unsigned level,
+          ValueRange current) -> SmallVector<Value> {
+    if (level == reductionDims.size())
+      return alongV(nb, current);
+    unsigned d = reductionDims[level];
+    Value ub = getValueOrCreateConstantIndexOp(nb, loc, sizes[d]);
+    Value one = arith::ConstantIndexOp::create(nb, loc, 1);
+    auto loop = scf::ForOp::create(
+        nb, loc, zero, ub, one, current,
+        [&](OpBuilder &lb, Location, Value iv, ValueRange iter) {
+          ivs[d] = iv;
+          scf::YieldOp::create(lb, loc, nest(lb, level + 1, iter));
+        });
+    return SmallVector<Value>(loop.getResults());
+  };
+  SmallVector<Value> results = nest(b, 0, accs);
+
+  // out[.., u0 + r] = out[.., u0 + r] <op> (lanes of accumulator r).
+  Value combined = combineLanes(b, *kind, results);
+  Value out = g.getDpsInitOperand(0)->get();
+  SmallVector<Value> at = indicesOf(b, g.getNumDpsInputs(), 0, 0);
+  auto rowsType = VectorType::get({rows}, elementType);
+  Value old = vector::LoadOp::create(b, loc, rowsType, out, at);
+  vector::StoreOp::create(b, loc, combine(b, *kind, old, combined), out, at);
 }
 
 void TileVectorizer::rewriteScalarReduction() {
@@ -794,7 +1177,7 @@ void TileVectorizer::rewriteScalarReduction() {
         });
     return loop.getResult(0);
   };
-  Value acc = nest(b, 0, scalarIdentity(b));
+  Value acc = nest(b, 0, identityVector(b, *scalarKind));
   Value out = g.getDpsInitOperand(0)->get();
   Value init = memref::LoadOp::create(b, loc, out, ValueRange{});
   Value total = vector::ReductionOp::create(b, loc, *scalarKind, acc, init);
@@ -830,25 +1213,33 @@ void TileVectorizer::rewrite() {
                          scf::YieldOp::create(lb2, loc);
                        });
   };
+  // One block of `rows` rows at `u0`.
+  auto block = [&](OpBuilder &b, Value u0, int64_t rows) {
+    if (kind)
+      emitAlongBlock(b, u0, rows);
+    else
+      vectorLoop(b, u0, rows);
+  };
+  int64_t blockRows = kind ? alongRows : shape.rows;
   auto rowLoops = [&](OpBuilder &b) {
     if (!u) {
-      vectorLoop(b, Value(), 1);
+      block(b, Value(), 1);
       return;
     }
     Value size = getValueOrCreateConstantIndexOp(b, loc, sizes[*u]);
-    Value rows = arith::ConstantIndexOp::create(b, loc, shape.rows);
+    Value rows = arith::ConstantIndexOp::create(b, loc, blockRows);
     Value tail = arith::RemUIOp::create(b, loc, size, rows);
     Value mainEnd = arith::SubIOp::create(b, loc, size, tail);
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
     scf::ForOp::create(b, loc, zero, mainEnd, rows, ValueRange(),
                        [&](OpBuilder &lb2, Location, Value u0, ValueRange) {
-                         vectorLoop(lb2, u0, shape.rows);
+                         block(lb2, u0, blockRows);
                          scf::YieldOp::create(lb2, loc);
                        });
     scf::ForOp::create(b, loc, mainEnd, size, one, ValueRange(),
                        [&](OpBuilder &lb2, Location, Value u0, ValueRange) {
-                         vectorLoop(lb2, u0, 1);
+                         block(lb2, u0, 1);
                          scf::YieldOp::create(lb2, loc);
                        });
   };
@@ -1204,12 +1595,67 @@ struct VectorizeTilesPass
 
 } // namespace
 
-LogicalResult cascade::vectorizeTileGeneric(RewriterBase &rewriter,
-                                            linalg::GenericOp generic,
-                                            const TileVectorShape &shape) {
+/// The rewrite of `generic`, whose inputs are views of `origins` (the
+/// operands of the generic it was cloned from, which show what the views
+/// are of).
+static LogicalResult vectorizeGeneric(RewriterBase &rewriter,
+                                      linalg::GenericOp generic,
+                                      const TileVectorShape &shape,
+                                      ArrayRef<Value> origins) {
   TileVectorizer vectorizer(rewriter, generic, shape);
   if (failed(vectorizer.match()))
     return failure();
-  vectorizer.rewrite();
+  vectorizer.setOrigins(origins);
+  SmallVector<unsigned> strided = vectorizer.stridedInputs();
+  if (strided.empty() || !shape.testStrides) {
+    vectorizer.rewrite();
+    return success();
+  }
+  // Inputs whose last stride is known at run time only (views of the
+  // cascade's operands): one test before the loops chooses between the
+  // vector code on unit-stride views of them, where every stride is 1, and
+  // the code that tests the stride at each load otherwise.
+  Location loc = generic.getLoc();
+  rewriter.setInsertionPoint(generic);
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  Value unit;
+  SmallVector<memref::ExtractStridedMetadataOp> metas;
+  for (unsigned i : strided) {
+    auto meta = memref::ExtractStridedMetadataOp::create(
+        rewriter, loc, generic.getDpsInputOperand(i)->get());
+    metas.push_back(meta);
+    Value isUnit = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq, meta.getStrides().back(), one);
+    unit = unit ? arith::AndIOp::create(rewriter, loc, unit, isUnit).getResult()
+                : isUnit;
+  }
+  linalg::GenericOp contiguous, general;
+  scf::IfOp::create(
+      rewriter, loc, unit,
+      [&](OpBuilder &tb, Location l) {
+        contiguous = cast<linalg::GenericOp>(tb.clone(*generic));
+        for (auto [i, meta] : llvm::zip(strided, metas))
+          contiguous->setOperand(
+              i, unitStrideView(tb, l, generic.getDpsInputOperand(i)->get(),
+                                meta));
+        contiguous->moveAfter(&tb.getInsertionBlock()->back());
+        scf::YieldOp::create(tb, l);
+      },
+      [&](OpBuilder &eb, Location l) {
+        general = cast<linalg::GenericOp>(eb.clone(*generic));
+        scf::YieldOp::create(eb, l);
+      });
+  rewriter.eraseOp(generic);
+  TileVectorShape perLane = shape;
+  perLane.testStrides = false;
+  (void)vectorizeGeneric(rewriter, contiguous, shape, origins);
+  (void)vectorizeGeneric(rewriter, general, perLane, origins);
   return success();
+}
+
+LogicalResult cascade::vectorizeTileGeneric(RewriterBase &rewriter,
+                                            linalg::GenericOp generic,
+                                            const TileVectorShape &shape) {
+  SmallVector<Value> origins(generic.getDpsInputs());
+  return vectorizeGeneric(rewriter, generic, shape, origins);
 }

@@ -84,12 +84,13 @@ func.func @masked_exp(%s: memref<?x?xf32>, %rm: memref<?xf32>, %out: memref<?x?x
 // -----
 
 // Left for convert-linalg-to-loops: an input that varies along the vector
-// dim with a stride (Q[p][e] read as a column), a strided output, tensors.
+// dim with a stride (Q[p][e] read as a column) while no reduced dim is the
+// last of every input that reads it (K[e][m]), a strided output, tensors.
 // CHECK-LABEL: func.func @refused
 // CHECK-COUNT-3: linalg.generic
 // CHECK-NOT:     vector.
 #q = affine_map<(m, p, e) -> (p, e)>
-#k = affine_map<(m, p, e) -> (m, e)>
+#k = affine_map<(m, p, e) -> (e, m)>
 #s = affine_map<(m, p, e) -> (m, p)>
 func.func @refused(%q: memref<?x?xf32>, %k: memref<?x?xf32>, %s: memref<?x?xf32>,
                    %t: memref<4x4xf32, strided<[1, 4]>>, %u: tensor<4x4xf32>) -> tensor<4x4xf32> {
@@ -117,26 +118,27 @@ func.func @refused(%q: memref<?x?xf32>, %k: memref<?x?xf32>, %s: memref<?x?xf32>
 
 // -----
 
-// Ids whose last stride is known at run time only (a cascade input): where
-// the stride is 1, a masked vector load through a view with a static unit
-// stride; otherwise one load per lane at an index clamped to the last
-// element, gathered into a vector.
+// Ids whose last stride is known at run time only (a cascade input): one
+// test of the stride before the loops. Where it is 1, masked vector loads
+// through a view with a static unit stride; otherwise one load per lane at
+// an index clamped to the last element, gathered into a vector.
 // CHECK-LABEL: func.func @strided_ids
-// CHECK:         scf.for %[[P:.+]] = %c0 to %[[N:.+]] step %c4 {
-// CHECK:           %[[MASK:.+]] = vector.create_mask
-// CHECK:           %{{.+}}, %{{.+}}, %{{.+}}, %[[STRIDE:.+]] = memref.extract_strided_metadata %[[IDS:.+]] :
-// CHECK:           %[[UNIT:.+]] = arith.cmpi eq, %[[STRIDE]], %c1 : index
-// CHECK:           %[[V:.+]] = scf.if %[[UNIT]] -> (vector<4xi32>) {
-// CHECK:             %[[VIEW:.+]] = memref.reinterpret_cast
-// CHECK-SAME:          to memref<?xi32, strided<[1], offset: ?>>
+// CHECK:         %{{.+}}, %{{.+}}, %{{.+}}, %[[STRIDE:.+]] = memref.extract_strided_metadata %[[IDS:.+]] :
+// CHECK:         %[[UNIT:.+]] = arith.cmpi eq, %[[STRIDE]], %c1 : index
+// CHECK:         scf.if %[[UNIT]] {
+// CHECK:           %[[VIEW:.+]] = memref.reinterpret_cast %[[IDS]]
+// CHECK-SAME:        to memref<?xi32, strided<[1], offset: ?>>
+// CHECK:           scf.for %[[P:.+]] = %c0 to %{{.+}} step %c4 {
+// CHECK:             %[[MASK:.+]] = vector.create_mask
 // CHECK:             %[[L:.+]] = vector.maskedload %[[VIEW]][%[[P]]], %[[MASK]]
-// CHECK:             scf.yield %[[L]] : vector<4xi32>
-// CHECK:           } else {
+// CHECK:             arith.cmpi eq, %[[L]], %{{.+}} : vector<4xi32>
+// CHECK:         } else {
+// CHECK:           scf.for %[[P2:.+]] = %c0 to %{{.+}} step %c4 {
+// CHECK-NOT:         scf.if
 // CHECK:             arith.minsi
 // CHECK:             memref.load %[[IDS]]
 // CHECK:             %[[E:.+]] = vector.from_elements {{.*}} : vector<4xi32>
-// CHECK:             scf.yield %[[E]] : vector<4xi32>
-// CHECK:           arith.cmpi eq, %[[V]], %{{.+}} : vector<4xi32>
+// CHECK:             arith.cmpi eq, %[[E]], %{{.+}} : vector<4xi32>
 #idp = affine_map<(p) -> (p)>
 #all = affine_map<(p) -> ()>
 func.func @strided_ids(%x: memref<?xf32>, %ids: memref<?xi32, strided<[?], offset: ?>>,
