@@ -1020,11 +1020,12 @@ int main(int argc, char **argv) {
     add({1, 8, 8, 8192, 8192, 64}, "document=8");
     add({1, 8, 8, 4096, 4096, 64}, "linear-causal");
     add({1, 8, 8, 16384, 16384, 64}, "linear-causal");
-    // Decode without and with split-KV: 32 heads, and one head.
+    // Decode without and with split-KV: 32 heads, and one head over 256 MiB
+    // of keys and values (more than the caches hold).
     for (int64_t split : {int64_t(1), int64_t(0), int64_t(4)})
       add({1, 32, 8, 1, 8192, 128}, "softmax", split);
     for (int64_t split : {int64_t(1), int64_t(0)})
-      add({1, 1, 1, 1, 65536, 128}, "softmax", split);
+      add({1, 1, 1, 1, 262144, 128}, "softmax", split);
   } else if (!shapeOpt.empty()) {
     add(parseShape(shapeOpt), variantOpt);
   } else if (nvptx) {
@@ -1204,7 +1205,7 @@ int main(int argc, char **argv) {
       fmt::print("  {} thr  linear-causal, N=16384 / N=4096:         {:6.3f}  "
                  "(target <= 4.6)\n",
                  t, time(n16k, "linear-causal") / time(n4k, "linear-causal"));
-      const char *dec = "1,32,8,1,8192,128", *dec1 = "1,1,1,1,65536,128";
+      const char *dec = "1,32,8,1,8192,128", *dec1 = "1,1,1,1,262144,128";
       fmt::print("  {} thr  decode {}: unsplit / split (chosen):  {:6.2f}  "
                  "(target >= 1.6)\n",
                  t, dec, time(dec, "softmax", 1) / time(dec, "softmax", 0));

@@ -607,7 +607,8 @@ LogicalResult TileVectorizer::matchInputs() {
 }
 
 LogicalResult TileVectorizer::matchAlongReduction() {
-  if (!isa<FloatType>(elementType))
+  // The tree that combines lanes halves power-of-two segments.
+  if (!isa<FloatType>(elementType) || !llvm::isPowerOf2_64(shape.width))
     return failure();
   kind = matchCombiner();
   if (!kind)
