@@ -527,6 +527,11 @@ void cascade::buildCascadeCPUPipeline(OpPassManager &pm,
   pm.addPass(ein::createEinSimplifyConditions());
   ein::EinPackOptions pack;
   pack.keepNarrow = bf16Dot;
+  // A query tile narrower than a vector is laid out along the keys and the
+  // value rank instead; the dot products along a reduced rank need vectors
+  // of a power-of-two width (none with scalar loops).
+  pack.minVectorPoints =
+      vectorWidth > 0 && llvm::isPowerOf2_64(vectorWidth) ? vectorWidth : 0;
   pm.addPass(ein::createEinPack(pack));
   // Keys in parts with their own running state when the parallel ranks
   // leave threads idle (decode), merged by a second cascade.

@@ -270,14 +270,16 @@ def EinPack : Pass<"ein-pack"> {
     values themselves.
 
     First, a vector rank too narrow to fill a vector (fewer than
-    `min-vector-points` points; the query rows of a decode tile, 1 to 8
-    query heads of a group) is moved out of the innermost position: in each
+    `min-vector-points` points, the vector width in the CPU pipeline; the
+    query rows of a decode tile, the query heads of a group times a few
+    queries) is moved out of the innermost position: in each
     einsum whose output ends with it, the last rank of the tile body that is
     not narrow goes last (`BQK[m1, m0, p1, p0]` becomes
     `BQK[m1, p1, p0, m0]`, `SLNV[f, m1, p1, p0]` becomes
     `SLNV[m1, p1, p0, f]`), and the einsums reading it read that layout. The
     ranks of the tile body are those that are neither parallel (in every
-    einsum's output) nor iterative. Results the cascade yields keep their
+    einsum's output, and not the inner part of a partition) nor iterative.
+    Results the cascade yields keep their
     layout. The vector code then runs along the keys and the value
     dimension; `Q K^T` becomes dot products along `e` (see
     `cascade-vectorize-tiles`), and `Q` is not packed. A remark names the

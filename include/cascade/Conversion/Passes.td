@@ -90,10 +90,12 @@ def VectorizeTiles : Pass<"cascade-vectorize-tiles"> {
       `vectors` FMAs);
     - the last, partial vector of `v` is masked (`vector.create_mask`), the
       last rows of the unrolled dimension run one at a time;
-    - when the unrolled dimension has fewer rows than `rows` (the query rows
+    - when the unrolled dimension has at most `rows` rows (the query rows
       of a decode tile in `P V`), a block has the rows there are, and the
-      accumulators left go to more vectors along `v` (as many as `v` has):
-      `rows x vectors` independent FMAs per step whatever the shape;
+      accumulators left go to more vectors along `v`: every vector `v` has
+      where their accumulators stay within 1.5 x `rows x vectors`, else
+      blocks of equal numbers of vectors (`Dv = 72` in vectors of 16 with 4
+      rows: one block of 5 vectors, 20 independent FMAs per step);
     - a generic that reduces everything to a 0-d output with `+`, `min` or
       `max` (`acc <op> x`; the ranges of `ein-sparsify`'s run-time classes)
       runs along its last dimension with vector accumulators that start at
@@ -106,12 +108,14 @@ def VectorizeTiles : Pass<"cascade-vectorize-tiles"> {
     input reading it reads in its last dimension (`e` in
     `S[p][m] += Q[p][e] * K[m][e]`, the scores of a decode tile laid out
     with the keys innermost by `ein-pack`; `m` in the row maximum and sum of
-    `S[p][m]`). Each output point of a block of `rows` points along the
-    output's last dimension accumulates a vector along `r` (full vectors,
-    then one masked vector whose lanes past the end keep the accumulator);
-    a tree of `vector.shuffle`s then combines the lanes of the block's
-    accumulators into one vector of `rows` results, combined with the
-    output's values by one vector load and store.
+    `S[p][m]`; `width` must be a power of two). Each output point of a
+    block of points along the output's last dimension (`rows` of them, at
+    most `width` and at most as many as that dimension has; the last points
+    one at a time) accumulates a vector along `r` (full vectors, then one
+    masked vector whose lanes past the end keep the accumulator); a tree of
+    `vector.shuffle`s then combines the lanes of the block's accumulators
+    into one vector of results, combined with the output's values by one
+    vector load and store.
 
     An input read along the vector dimension whose last stride is known at
     run time only gets one test of its stride before the loops: the vector
@@ -120,15 +124,16 @@ def VectorizeTiles : Pass<"cascade-vectorize-tiles"> {
 
     The tiles of the cascade's operands that the loop over the key tiles
     moves through (a subview of a function argument whose offset in one
-    dimension before the last varies: K and V) are prefetched: each vector
-    load of such a tile issues a `memref.prefetch` of the same place one
-    tile further (the subview's extent in that dimension, clamped to the
-    last row), in the first block that reads it (the blocks of the other
-    loops read the same tile again). This is done where one block reads each
-    tile once, the schedule along a reduced dimension and blocks fitted to
-    fewer rows: there the loop is bound by memory (decode), and the
-    prefetches spread over the computation keep the reads of the next tile
-    in flight while this one is computed.
+    dimension before the last is defined in an `scf.for` around the
+    generic: K and V, not Q) are prefetched: each vector load of such a tile
+    issues a `memref.prefetch` of the same place one tile further (the
+    subview's extent in that dimension; every index clamped to the
+    argument's last element), in the first block that reads it (the blocks
+    of the other loops read the same tile again). This is done where one
+    block reads each tile once, the schedule along a reduced dimension and
+    blocks fitted to at most `rows` rows: there the loop is bound by memory
+    (decode), and the prefetches spread over the computation keep the reads
+    of the next tile in flight while this one is computed.
 
     A generic is left as it is (for `convert-linalg-to-loops`) when it has
     tensor semantics or several outputs, an access that is not a projected

@@ -233,10 +233,19 @@ struct StreamedTile {
   int64_t distance = 0;
 };
 
-std::optional<StreamedTile> streamedTile(Value memref) {
+std::optional<StreamedTile> streamedTile(Value memref, Operation *user) {
   auto view = memref.getDefiningOp<memref::SubViewOp>();
   if (!view)
     return std::nullopt;
+  // An offset that a loop around `user` changes at each step (the key
+  // tiles), not one fixed for the loop (the query tile of Q).
+  auto movesInLoop = [&](Value offset) {
+    for (auto loop = user->getParentOfType<scf::ForOp>(); loop;
+         loop = loop->getParentOfType<scf::ForOp>())
+      if (loop.getRegion().isAncestor(offset.getParentRegion()))
+        return true;
+    return false;
+  };
   Value root = view.getSource();
   while (auto cast = root.getDefiningOp<memref::CastOp>())
     root = cast.getSource();
@@ -253,7 +262,8 @@ std::optional<StreamedTile> streamedTile(Value memref) {
     unsigned viewDim = kept++;
     // The last dim is read along by the vectors; the rows come before.
     if (viewDim + 1 == cast<MemRefType>(memref.getType()).getRank() ||
-        isa<Attribute>(offsets[d]) || tile)
+        isa<Attribute>(offsets[d]) || tile ||
+        !movesInLoop(cast<Value>(offsets[d])))
       continue;
     std::optional<int64_t> rows = memrefDimUpperBound(memref, viewDim);
     if (!rows || *rows <= 0)
@@ -397,8 +407,9 @@ public:
 void TileVectorizer::findStreams(ArrayRef<Value> origins) {
   streamed.clear();
   for (Value origin : origins)
-    streamed.push_back(isa<MemRefType>(origin.getType()) ? streamedTile(origin)
-                                                         : std::nullopt);
+    streamed.push_back(isa<MemRefType>(origin.getType())
+                           ? streamedTile(origin, g)
+                           : std::nullopt);
 }
 
 void TileVectorizer::setFirstReaders(OpBuilder &b, Value u0) {
@@ -434,7 +445,7 @@ void TileVectorizer::prefetchNext(OpBuilder &b, unsigned i,
                                 /*withElseRegion=*/false);
   OpBuilder tb = ifOp.getThenBodyBuilder();
   // The source's indices: the view's offsets plus its indices in the kept
-  // dims; the rows a tile further, clamped to the last row.
+  // dims, the rows a tile further.
   llvm::SmallBitVector dropped = t.view.getDroppedDims();
   SmallVector<OpFoldResult> offsets = t.view.getMixedOffsets();
   SmallVector<Value> at;
@@ -446,15 +457,15 @@ void TileVectorizer::prefetchNext(OpBuilder &b, unsigned i,
       continue;
     }
     Value index = arith::AddIOp::create(tb, loc, offset, indices[kept++]);
-    if (d == t.sourceDim) {
-      Value ahead = arith::AddIOp::create(
+    if (d == t.sourceDim)
+      index = arith::AddIOp::create(
           tb, loc, index, arith::ConstantIndexOp::create(tb, loc, t.distance));
-      Value last = arith::SubIOp::create(
-          tb, loc, memref::DimOp::create(tb, loc, t.view.getSource(), d),
-          arith::ConstantIndexOp::create(tb, loc, 1));
-      index = arith::MinSIOp::create(tb, loc, ahead, last);
-    }
-    at.push_back(index);
+    // In bounds: the rows past the last and the lanes of a vector past the
+    // end of a row (masked off in the load) are clamped.
+    Value last = arith::SubIOp::create(
+        tb, loc, memref::DimOp::create(tb, loc, t.view.getSource(), d),
+        arith::ConstantIndexOp::create(tb, loc, 1));
+    at.push_back(arith::MinSIOp::create(tb, loc, index, last));
   }
   memref::PrefetchOp::create(tb, loc, t.view.getSource(), at,
                              /*isWrite=*/false, /*localityHint=*/3,
@@ -545,9 +556,19 @@ void TileVectorizer::fitBlock() {
   int64_t accumulators = shape.rows * shape.vectors;
   shape.rows = *rowsBound;
   int64_t vectors = std::max<int64_t>(shape.vectors, accumulators / shape.rows);
-  if (vBound)
-    vectors =
-        std::min<int64_t>(vectors, llvm::divideCeil(*vBound, shape.width));
+  if (vBound) {
+    // The vectors v has, in blocks of equal size: all of them where their
+    // accumulators stay within half as many again (24 of AVX-512's 32
+    // registers for 16), else as many blocks as needed, evened out (Dv = 72
+    // in 16 lanes: 5 vectors in one block, not 4 + 1 with 3 masked off).
+    int64_t have = llvm::divideCeil(*vBound, shape.width);
+    if (have * shape.rows <= accumulators * 3 / 2)
+      vectors = have;
+    else
+      vectors = llvm::divideCeil(have, llvm::divideCeil(have, vectors));
+    shape.vectors = std::max<int64_t>(1, vectors);
+    return;
+  }
   shape.vectors = std::max(shape.vectors, vectors);
 }
 

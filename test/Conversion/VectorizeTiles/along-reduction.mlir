@@ -90,10 +90,12 @@ func.func @row_max(%x: memref<3x?xf32>, %out: memref<3xf32>) {
 
 // A tile of a function argument that a loop moves through (K, 4 rows at a
 // time): each vector load of it prefetches the same place 4 rows further
-// (the next tile; clamped to the last row), in the first block of p only
-// (the others read the same tile again).
+// (the next tile; each index clamped to K's last element), in the first
+// block of p only (the others read the same tile again).
+// Q, a tile whose offset the loop does not move, is not prefetched.
 // CHECK-LABEL: func.func @prefetch
-// CHECK-SAME:    (%{{.+}}: memref<2x8xf32>, %[[K:.+]]: memref<100x8xf32>,
+// CHECK-SAME:    (%[[QS:.+]]: memref<6x8xf32>, %[[K:.+]]: memref<100x8xf32>,
+// CHECK-NOT:     memref.prefetch %[[QS]]
 // CHECK:         scf.for %[[T:.+]] = %c0 to %c100 step %c4 {
 // CHECK:           %[[KT:.+]] = memref.subview %[[K]][%[[T]], 0]
 // CHECK:           scf.for %[[P:.+]] = %c0 to %c2 step %c1 {
@@ -104,20 +106,24 @@ func.func @row_max(%x: memref<3x?xf32>, %out: memref<3xf32>) {
 // CHECK:                   %[[ROW:.+]] = arith.addi %[[T]], %[[M]] : index
 // CHECK:                   %[[NEXT:.+]] = arith.addi %[[ROW]], %c4 : index
 // CHECK:                   %[[CLAMPED:.+]] = arith.minsi %[[NEXT]], %c99 : index
-// CHECK:                   memref.prefetch %[[K]][%[[CLAMPED]], %[[E]]], read, locality<3>, data : memref<100x8xf32>
+// CHECK:                   %[[COL:.+]] = arith.minsi %[[E]], %c7 : index
+// CHECK:                   memref.prefetch %[[K]][%[[CLAMPED]], %[[COL]]], read, locality<3>, data : memref<100x8xf32>
 // CHECK:                 }
 // CHECK:                 vector.load %[[KT]][%[[M]], %[[E]]]
-func.func @prefetch(%q: memref<2x8xf32>, %k: memref<100x8xf32>, %s: memref<2x4xf32>) {
+// CHECK-NOT:     memref.prefetch %[[QS]]
+// CHECK-LABEL: func.func @values
+func.func @prefetch(%qs: memref<6x8xf32>, %k: memref<100x8xf32>, %s: memref<2x4xf32>, %p1: index) {
   %c0 = arith.constant 0 : index
   %c4 = arith.constant 4 : index
   %c100 = arith.constant 100 : index
+  %q = memref.subview %qs[%p1, 0] [2, 8] [1, 1] : memref<6x8xf32> to memref<2x8xf32, strided<[8, 1], offset: ?>>
   scf.for %t = %c0 to %c100 step %c4 {
     %left = arith.subi %c100, %t : index
     %n = arith.minsi %left, %c4 : index
     %kt = memref.subview %k[%t, 0] [%n, 8] [1, 1] : memref<100x8xf32> to memref<?x8xf32, strided<[8, 1], offset: ?>>
     %st = memref.subview %s[0, 0] [2, %n] [1, 1] : memref<2x4xf32> to memref<2x?xf32, strided<[4, 1]>>
     linalg.generic {indexing_maps = [affine_map<(p, m, e) -> (p, e)>, affine_map<(p, m, e) -> (m, e)>, affine_map<(p, m, e) -> (p, m)>], iterator_types = ["parallel", "parallel", "reduction"]}
-        ins(%q, %kt : memref<2x8xf32>, memref<?x8xf32, strided<[8, 1], offset: ?>>) outs(%st : memref<2x?xf32, strided<[4, 1]>>) {
+        ins(%q, %kt : memref<2x8xf32, strided<[8, 1], offset: ?>>, memref<?x8xf32, strided<[8, 1], offset: ?>>) outs(%st : memref<2x?xf32, strided<[4, 1]>>) {
     ^bb0(%a: f32, %b: f32, %acc: f32):
       %0 = arith.mulf %a, %b : f32
       %1 = arith.addf %acc, %0 : f32
@@ -159,6 +165,25 @@ func.func @values(%p: memref<2x?xf32>, %v: memref<?x?xf32>, %o: memref<2x?xf32>)
       %1 = arith.addf %acc, %0 : f32
       linalg.yield %1 : f32
     }
+  }
+  return
+}
+
+// -----
+
+// The same with 24 values (6 vectors of 4): their 12 accumulators stay
+// within 1.5 x rows x vectors, so one block holds every vector of f (its
+// loops over p and f fold away: one iteration each).
+// FIT-LABEL: func.func @values_static
+// FIT-NOT:     scf.for
+// FIT:         scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>) {
+func.func @values_static(%p: memref<2x?xf32>, %v: memref<?x24xf32>, %o: memref<2x24xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(p, f, m) -> (p, m)>, affine_map<(p, f, m) -> (m, f)>, affine_map<(p, f, m) -> (p, f)>], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%p, %v : memref<2x?xf32>, memref<?x24xf32>) outs(%o : memref<2x24xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %0 = arith.mulf %a, %b : f32
+    %1 = arith.addf %acc, %0 : f32
+    linalg.yield %1 : f32
   }
   return
 }
