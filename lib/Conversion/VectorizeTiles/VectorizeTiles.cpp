@@ -373,6 +373,11 @@ private:
   int64_t alongRows = 1;
   /// One block of `rows` output points from `u0` along u.
   void emitAlongBlock(OpBuilder &b, Value u0, int64_t rows);
+  /// The loops over `reductionDims`, outermost first, carrying `init`;
+  /// `innermost` gives the values of one step from the current ones.
+  SmallVector<Value> nestReductions(
+      OpBuilder &b, ValueRange init,
+      function_ref<SmallVector<Value>(OpBuilder &, ValueRange)> innermost);
   /// `a <kind> c`, lane by lane.
   Value combine(OpBuilder &b, vector::CombiningKind k, Value a, Value c);
   /// The vector of `accs.size()` values, each the combination of the lanes
@@ -969,31 +974,15 @@ void TileVectorizer::emitBlock(OpBuilder &b, Value u0, int64_t rows, Value v0) {
                    : zero);
 
   // The reduction loops, innermost last, carrying the accumulators.
-  std::function<SmallVector<Value>(OpBuilder &, unsigned, ValueRange)> nest =
-      [&](OpBuilder &nb, unsigned level,
-          ValueRange current) -> SmallVector<Value> {
-    if (level == reductionDims.size()) {
-      loads.clear();
-      SmallVector<Value> next;
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t j = 0; j < shape.vectors; ++j)
-          next.push_back(emitBody(nb, r, j, current[r * shape.vectors + j]));
-      return next;
-    }
-    unsigned d = reductionDims[level];
-    Value lb = arith::ConstantIndexOp::create(nb, loc, 0);
-    Value ub = getValueOrCreateConstantIndexOp(nb, loc, sizes[d]);
-    Value step = arith::ConstantIndexOp::create(nb, loc, 1);
-    auto loop = scf::ForOp::create(
-        nb, loc, lb, ub, step, current,
-        [&](OpBuilder &lb2, Location, Value iv, ValueRange iter) {
-          ivs[d] = iv;
-          SmallVector<Value> next = nest(lb2, level + 1, iter);
-          scf::YieldOp::create(lb2, loc, next);
-        });
-    return SmallVector<Value>(loop.getResults());
-  };
-  SmallVector<Value> results = nest(b, 0, accs);
+  SmallVector<Value> results =
+      nestReductions(b, accs, [&](OpBuilder &nb, ValueRange current) {
+        loads.clear();
+        SmallVector<Value> next;
+        for (int64_t r = 0; r < rows; ++r)
+          for (int64_t j = 0; j < shape.vectors; ++j)
+            next.push_back(emitBody(nb, r, j, current[r * shape.vectors + j]));
+        return next;
+      });
 
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t j = 0; j < shape.vectors; ++j)
@@ -1010,6 +999,29 @@ Value TileVectorizer::identityVector(OpBuilder &b, vector::CombiningKind k) {
   auto t = VectorType::get({shape.width}, elementType);
   return arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(t, b.getFloatAttr(elementType, identity)));
+}
+
+SmallVector<Value> TileVectorizer::nestReductions(
+    OpBuilder &b, ValueRange init,
+    function_ref<SmallVector<Value>(OpBuilder &, ValueRange)> innermost) {
+  std::function<SmallVector<Value>(OpBuilder &, unsigned, ValueRange)> nest =
+      [&](OpBuilder &nb, unsigned level,
+          ValueRange current) -> SmallVector<Value> {
+    if (level == reductionDims.size())
+      return innermost(nb, current);
+    unsigned d = reductionDims[level];
+    Value zero = arith::ConstantIndexOp::create(nb, loc, 0);
+    Value ub = getValueOrCreateConstantIndexOp(nb, loc, sizes[d]);
+    Value one = arith::ConstantIndexOp::create(nb, loc, 1);
+    auto loop = scf::ForOp::create(
+        nb, loc, zero, ub, one, current,
+        [&](OpBuilder &lb, Location, Value iv, ValueRange iter) {
+          ivs[d] = iv;
+          scf::YieldOp::create(lb, loc, nest(lb, level + 1, iter));
+        });
+    return SmallVector<Value>(loop.getResults());
+  };
+  return nest(b, 0, init);
 }
 
 Value TileVectorizer::combine(OpBuilder &b, vector::CombiningKind k, Value a,
@@ -1136,23 +1148,7 @@ void TileVectorizer::emitAlongBlock(OpBuilder &b, Value u0, int64_t rows) {
     return SmallVector<Value>(tail.getResults());
   };
   // The other reduction dims, outermost first, around the loop along v.
-  std::function<SmallVector<Value>(OpBuilder &, unsigned, ValueRange)> nest =
-      [&](OpBuilder &nb, unsigned level,
-          ValueRange current) -> SmallVector<Value> {
-    if (level == reductionDims.size())
-      return alongV(nb, current);
-    unsigned d = reductionDims[level];
-    Value ub = getValueOrCreateConstantIndexOp(nb, loc, sizes[d]);
-    Value one = arith::ConstantIndexOp::create(nb, loc, 1);
-    auto loop = scf::ForOp::create(
-        nb, loc, zero, ub, one, current,
-        [&](OpBuilder &lb, Location, Value iv, ValueRange iter) {
-          ivs[d] = iv;
-          scf::YieldOp::create(lb, loc, nest(lb, level + 1, iter));
-        });
-    return SmallVector<Value>(loop.getResults());
-  };
-  SmallVector<Value> results = nest(b, 0, accs);
+  SmallVector<Value> results = nestReductions(b, accs, alongV);
 
   // out[.., u0 + r] = out[.., u0 + r] <op> (lanes of accumulator r).
   Value combined = combineLanes(b, *kind, results);
