@@ -173,6 +173,18 @@ extern "C" void omp_set_num_threads(int);
   std::exit(1);
 }
 
+/// Writes `records` to --json's file, when given.
+static void writeRecords(llvm::json::Array records) {
+  if (jsonOpt.empty())
+    return;
+  std::error_code ec;
+  llvm::raw_fd_ostream os(jsonOpt, ec);
+  if (ec)
+    fail(
+        fmt::format("cannot write '{}': {}", jsonOpt.getValue(), ec.message()));
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(records))) << "\n";
+}
+
 static double now() {
   return std::chrono::duration<double>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -195,6 +207,19 @@ struct Config {
   /// The configuration apart from its element type.
   std::string key() const {
     return fmt::format("{}/{}/{}/{}", shape(), variant, threads, split);
+  }
+  /// Adds the fields that name the configuration to a JSON record.
+  void describe(llvm::json::Object &fields, llvm::StringRef dtype,
+                llvm::StringRef target) const {
+    fields["B"] = B;
+    fields["Hq"] = Hq;
+    fields["Hkv"] = Hkv;
+    fields["N"] = N;
+    fields["M"] = M;
+    fields["D"] = D;
+    fields["variant"] = variant;
+    fields["dtype"] = dtype;
+    fields["target"] = target;
   }
 };
 
@@ -659,15 +684,6 @@ static void runOnGPU(MLIRContext &ctx, const std::vector<Config> &configs,
                c.decode() ? fmt::format("{:.2f}", ofBandwidth) : "-",
                r.compileSeconds, error, note);
     llvm::json::Object rec{
-        {"B", c.B},
-        {"Hq", c.Hq},
-        {"Hkv", c.Hkv},
-        {"N", c.N},
-        {"M", c.M},
-        {"D", c.D},
-        {"variant", c.variant},
-        {"dtype", dtypeName},
-        {"target", "nvptx"},
         {"gpu", info.name},
         {"chip", chip},
         {"cascade_seconds", r.cascadeSeconds},
@@ -678,20 +694,14 @@ static void runOnGPU(MLIRContext &ctx, const std::vector<Config> &configs,
         {"non_finite_outputs", r.nonFinite},
         {"kernels", int64_t(r.kernels)},
     };
+    c.describe(rec, dtypeName, "nvptx");
     if (c.decode()) {
       rec["copy_bandwidth_gbs"] = bandwidth;
       rec["cascade_over_bandwidth"] = ofBandwidth;
     }
     records.push_back(std::move(rec));
   }
-  if (!jsonOpt.empty()) {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(jsonOpt, ec);
-    if (ec)
-      fail(fmt::format("cannot write '{}': {}", jsonOpt.getValue(),
-                       ec.message()));
-    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(records))) << "\n";
-  }
+  writeRecords(std::move(records));
 }
 
 static std::vector<int64_t> parseShape(const std::string &s) {
@@ -1129,17 +1139,8 @@ int main(int argc, char **argv) {
         ofPeak, ofUnfused, r.compileSeconds, r.maxAbsError,
         c.decode() ? "  (decode: GB/s, /peak of bandwidth)" : "");
     llvm::json::Object rec{
-        {"B", c.B},
-        {"Hq", c.Hq},
-        {"Hkv", c.Hkv},
-        {"N", c.N},
-        {"M", c.M},
-        {"D", c.D},
-        {"variant", c.variant},
-        {"dtype", cascade::runtime::dtypeName(c.dtype).str()},
         {"threads", c.threads},
         {"split_kv", c.split},
-        {"target", "cpu"},
         {"cpu", cpu},
         {"cascade_seconds", r.cascadeSeconds},
         {"cascade_gflops", gflops},
@@ -1152,6 +1153,7 @@ int main(int argc, char **argv) {
         {"cascade_over_peak", ofPeak},
         {"cascade_over_unfused", ofUnfused},
     };
+    c.describe(rec, cascade::runtime::dtypeName(c.dtype), "cpu");
     if (c.decode())
       rec["cascade_gbs"] = gbs;
     if (c.dtype == DType::BF16) {
@@ -1216,13 +1218,6 @@ int main(int argc, char **argv) {
     }
   }
 
-  if (!jsonOpt.empty()) {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(jsonOpt, ec);
-    if (ec)
-      fail(fmt::format("cannot write '{}': {}", jsonOpt.getValue(),
-                       ec.message()));
-    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(records))) << "\n";
-  }
+  writeRecords(std::move(records));
   return 0;
 }
