@@ -323,6 +323,26 @@ private:
 /// yielded value; a second is the predicate): the product of arguments `a`
 /// and `b` (possibly extended to f32) and constants. Returns the constant
 /// factor, or nothing when the value is not of that form.
+/// Clones the operations of an einsum's map `body` at `b`, its arguments
+/// already in `map`: `ein.index` is the rank's value in `ranks` (0 for a
+/// rank not there), `ein.extent` the rank's static extent.
+static void cloneMapOps(OpBuilder &b, Location loc, CascadeOp cascade,
+                        Block &body, const llvm::StringMap<Value> &ranks,
+                        IRMapping &map) {
+  for (Operation &op : body.without_terminator()) {
+    if (auto ix = dyn_cast<IndexOp>(op)) {
+      Value v = ranks.lookup(ix.getRank());
+      map.map(ix.getResult(),
+              v ? v : arith::ConstantIndexOp::create(b, loc, 0).getResult());
+    } else if (auto ex = dyn_cast<ExtentOp>(op)) {
+      map.map(ex.getResult(), arith::ConstantIndexOp::create(
+                                  b, loc, cascade.staticExtent(ex.getRank())));
+    } else {
+      b.clone(op, map);
+    }
+  }
+}
+
 static std::optional<double> productScale(EinsumOp e, unsigned a, unsigned b) {
   Block &body = e.getMapBlock();
   auto yield = cast<YieldOp>(body.getTerminator());
@@ -899,18 +919,7 @@ KernelBuilder::evaluateAll(EinsumOp e, Point pt, ArrayRef<unsigned> unread) {
       return failure();
     map.map(body.getArgument(i), *v);
   }
-  for (Operation &op : body.without_terminator()) {
-    if (auto ix = dyn_cast<IndexOp>(op)) {
-      Value v = ranks.lookup(ix.getRank());
-      map.map(ix.getResult(), v ? v : idx(0));
-      continue;
-    }
-    if (auto ex = dyn_cast<ExtentOp>(op)) {
-      map.map(ex.getResult(), idx(cascade.staticExtent(ex.getRank())));
-      continue;
-    }
-    b.clone(op, map);
-  }
+  cloneMapOps(b, loc, cascade, body, ranks, map);
   SmallVector<Value> out;
   for (Value v : cast<YieldOp>(body.getTerminator()).getValues())
     out.push_back(map.lookupOrDefault(v));
@@ -1807,16 +1816,7 @@ private:
           return failure();
         map.map(body.getArgument(i), *v);
       }
-      for (Operation &op : body.without_terminator()) {
-        if (auto ix = dyn_cast<IndexOp>(op)) {
-          Value v = at.lookup(ix.getRank());
-          map.map(ix.getResult(), v ? v : idx(0));
-        } else if (auto ex = dyn_cast<ExtentOp>(op)) {
-          map.map(ex.getResult(), idx(cascade.staticExtent(ex.getRank())));
-        } else {
-          b.clone(op, map);
-        }
-      }
+      cloneMapOps(b, loc, cascade, body, at, map);
       auto yielded = cast<YieldOp>(body.getTerminator()).getValues();
       Value keep = arith::ConstantIntOp::create(b, loc, 1, 1);
       if (yielded.size() > 1)
