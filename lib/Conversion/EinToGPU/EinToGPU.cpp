@@ -1187,24 +1187,6 @@ SmallVector<Value> KernelBuilder::valueProduct(ArrayRef<Value> p, Value buf) {
   return out;
 }
 
-/// The combining op of a reduction.
-static Value combine(OpBuilder &b, Location loc, ReductionKind kind, Value x,
-                     Value y) {
-  switch (kind) {
-  case ReductionKind::Add:
-    return arith::AddFOp::create(b, loc, x, y);
-  case ReductionKind::Mul:
-    return arith::MulFOp::create(b, loc, x, y);
-  case ReductionKind::Max:
-    return arith::MaximumFOp::create(b, loc, x, y);
-  case ReductionKind::Min:
-    return arith::MinimumFOp::create(b, loc, x, y);
-  case ReductionKind::None:
-    break;
-  }
-  return x;
-}
-
 FailureOr<SmallVector<Value>> KernelBuilder::tileBody(Value buf,
                                                       bool conditions) {
   unsigned nScore = tileM / 8 * 4, nAcc = valDim / 8 * 4;
@@ -1292,13 +1274,14 @@ FailureOr<SmallVector<Value>> KernelBuilder::tileBody(Value buf,
           Value x = arith::SelectOp::create(
               b, loc, holds(e, i, v->size() > 1 ? (*v)[1] : Value()), (*v)[0],
               identity);
-          acc = combine(b, loc, e.getReduction(), acc, x);
+          acc = buildReductionCombine(b, loc, e.getReduction(), acc, x);
         }
         // The four threads of a row.
         for (int64_t off : {1, 2}) {
           auto sh = gpu::ShuffleOp::create(b, loc, acc, off, 32,
                                            gpu::ShuffleMode::XOR);
-          acc = combine(b, loc, e.getReduction(), acc, sh.getShuffleResult());
+          acc = buildReductionCombine(b, loc, e.getReduction(), acc,
+                                      sh.getShuffleResult());
         }
         rows.push_back(acc);
       }

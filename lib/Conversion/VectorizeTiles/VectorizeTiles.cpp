@@ -378,8 +378,6 @@ private:
   SmallVector<Value> nestReductions(
       OpBuilder &b, ValueRange init,
       function_ref<SmallVector<Value>(OpBuilder &, ValueRange)> innermost);
-  /// `a <kind> c`, lane by lane.
-  Value combine(OpBuilder &b, vector::CombiningKind k, Value a, Value c);
   /// The vector of `accs.size()` values, each the combination of the lanes
   /// of one accumulator.
   Value combineLanes(OpBuilder &b, vector::CombiningKind k,
@@ -1024,18 +1022,6 @@ SmallVector<Value> TileVectorizer::nestReductions(
   return nest(b, 0, init);
 }
 
-Value TileVectorizer::combine(OpBuilder &b, vector::CombiningKind k, Value a,
-                              Value c) {
-  switch (k) {
-  case vector::CombiningKind::MAXIMUMF:
-    return arith::MaximumFOp::create(b, loc, a, c);
-  case vector::CombiningKind::MINIMUMF:
-    return arith::MinimumFOp::create(b, loc, a, c);
-  default:
-    return arith::AddFOp::create(b, loc, a, c);
-  }
-}
-
 Value TileVectorizer::combineLanes(OpBuilder &b, vector::CombiningKind k,
                                    ArrayRef<Value> accs) {
   // Each vector holds segments of `seg` lanes, each the partial values of
@@ -1071,7 +1057,7 @@ Value TileVectorizer::combineLanes(OpBuilder &b, vector::CombiningKind k,
       Value x = vecs[i], y = vecs[i + 1];
       Value a = vector::ShuffleOp::create(b, loc, x, y, lo);
       Value c = vector::ShuffleOp::create(b, loc, x, y, hi);
-      next.push_back(combine(b, k, a, c));
+      next.push_back(vector::makeArithReduction(b, loc, k, a, c));
       SmallVector<int64_t> o = owners[i];
       o.append(owners[i + 1]);
       nextOwners.push_back(o);
@@ -1085,7 +1071,8 @@ Value TileVectorizer::combineLanes(OpBuilder &b, vector::CombiningKind k,
     SmallVector<int64_t> swap;
     for (int64_t i = 0; i < w; ++i)
       swap.push_back(i ^ t);
-    z = combine(b, k, z, vector::ShuffleOp::create(b, loc, z, z, swap));
+    z = vector::makeArithReduction(
+        b, loc, k, z, vector::ShuffleOp::create(b, loc, z, z, swap));
   }
   SmallVector<int64_t> order(n, 0);
   for (auto [pos, owner] : llvm::enumerate(owners.front()))
@@ -1156,7 +1143,9 @@ void TileVectorizer::emitAlongBlock(OpBuilder &b, Value u0, int64_t rows) {
   SmallVector<Value> at = indicesOf(b, g.getNumDpsInputs(), 0, 0);
   auto rowsType = VectorType::get({rows}, elementType);
   Value old = vector::LoadOp::create(b, loc, rowsType, out, at);
-  vector::StoreOp::create(b, loc, combine(b, *kind, old, combined), out, at);
+  vector::StoreOp::create(
+      b, loc, vector::makeArithReduction(b, loc, *kind, old, combined), out,
+      at);
 }
 
 void TileVectorizer::rewriteScalarReduction() {
